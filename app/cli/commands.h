@@ -1,0 +1,29 @@
+// The subcommands of atelier-cli. Each registers its options on the app and returns the
+// function that runs it; errors are thrown (InputError → exit 2, others → exit 1).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace atelier::cli {
+
+// Exit codes shared with DESIGN.md: scripts and the studio rely on them.
+enum ExitCode
+{
+    kExitOk = 0,
+    kExitInternal = 1,
+    kExitBadInput = 2,
+    kExitInterrupted = 130,
+};
+
+struct Command
+{
+    CLI::App* parser = nullptr; // the subcommand, to ask whether it was chosen
+    std::function<int()> run;
+};
+
+Command addDataCommand(CLI::App& app);
+Command addSummaryCommand(CLI::App& app);
+
+} // namespace atelier::cli

@@ -1,0 +1,30 @@
+// Private to core: the LibTorch module behind Network. Include only from core/*.cpp.
+#pragma once
+
+#include "../network.h"
+
+#include <torch/torch.h>
+
+namespace atelier {
+
+// One block per spec layer (the layer plus its activation), so that per-layer outputs can
+// be observed and named like the summary.
+struct LayerStackImpl : torch::nn::Module
+{
+    std::vector<torch::nn::Sequential> blocks;
+    std::vector<std::int64_t> inputShape; // without the batch dimension
+
+    // `x` is N×784 (or already shaped); returns the logits (a softmax output layer is
+    // applied only when predicting, never before the loss).
+    torch::Tensor forward(torch::Tensor x);
+};
+TORCH_MODULE(LayerStack);
+
+struct Network::Impl
+{
+    ModelSpec spec;
+    LayerStack module{nullptr};
+    bool softmaxOutput = false; // whether predictions are shown as probabilities
+};
+
+} // namespace atelier

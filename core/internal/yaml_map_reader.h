@@ -1,0 +1,89 @@
+// Private to core: reads YAML mappings against a schema while collecting located problems.
+// yaml-cpp 0.7 alone accepts duplicate keys and says "bad conversion" without a line; this
+// reader reports duplicates, unknown keys, missing keys, wrong types and ranges with
+// file:line:col and the key path.
+#pragma once
+
+#include "../preset.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace atelier::detail {
+
+class ProblemList
+{
+public:
+    explicit ProblemList(std::string file) : m_file(std::move(file)) {}
+    void add(const YAML::Mark& mark, const std::string& keyPath, const std::string& message);
+    std::vector<PresetProblem>& items() { return m_items; }
+
+private:
+    std::string m_file;
+    std::vector<PresetProblem> m_items;
+};
+
+// Reads one value node; each returns nullopt after recording a problem.
+std::optional<long long> readInteger(const YAML::Node& node, const std::string& path,
+                                     ProblemList& problems, long long min, long long max);
+std::optional<double> readNumber(const YAML::Node& node, const std::string& path,
+                                 ProblemList& problems, double min, double max, bool minInclusive,
+                                 bool maxInclusive);
+std::optional<bool> readBool(const YAML::Node& node, const std::string& path, ProblemList& problems);
+std::optional<std::string> readString(const YAML::Node& node, const std::string& path,
+                                      ProblemList& problems);
+// A name from `allowed`; the problem lists the allowed names.
+std::optional<std::string> readChoice(const YAML::Node& node, const std::string& path,
+                                      ProblemList& problems, const std::vector<std::string>& allowed);
+
+class MapReader
+{
+public:
+    // Records a problem (and reads nothing) when `node` is not a mapping.
+    MapReader(const YAML::Node& node, std::string path, ProblemList& problems);
+
+    bool ok() const { return m_ok; }
+    bool has(const std::string& key) const;
+    // The value of `key`, marking it as read; nullopt when absent (a problem if `required`).
+    std::optional<YAML::Node> take(const std::string& key, bool required = false);
+    std::string pathOf(const std::string& key) const;
+    const YAML::Mark& mark() const { return m_mark; }
+    ProblemList& problems() { return m_problems; }
+
+    // Reports every key that was not taken as unknown, suggesting the closest allowed key.
+    void finish(const std::vector<std::string>& allowedKeys);
+
+    // Typed helpers: leave `target` untouched when the key is absent or its value is bad.
+    void integer(const std::string& key, int& target, long long min, long long max, bool required = false);
+    void seed(const std::string& key, std::uint64_t& target);
+    void number(const std::string& key, double& target, double min, double max,
+                bool minInclusive = true, bool maxInclusive = true, bool required = false);
+    void boolean(const std::string& key, bool& target);
+    void string(const std::string& key, std::string& target);
+
+    template <typename Enum>
+    void choice(const std::string& key, Enum& target, const std::vector<std::string>& names,
+                const std::function<std::optional<Enum>(const std::string&)>& parse,
+                bool required = false)
+    {
+        if (auto node = take(key, required))
+            if (auto name = readChoice(*node, pathOf(key), m_problems, names))
+                if (auto value = parse(*name))
+                    target = *value;
+    }
+
+private:
+    YAML::Node m_node;
+    std::string m_path;
+    ProblemList& m_problems;
+    YAML::Mark m_mark;
+    bool m_ok = false;
+    std::set<std::string> m_taken;
+};
+
+} // namespace atelier::detail

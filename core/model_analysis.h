@@ -1,0 +1,61 @@
+// Shape inference and validation of a ModelSpec without building it: each layer's output
+// shape and parameter count, and a plain-words reason for every layer that cannot work.
+// The studio runs this after every edit; the CLI prints it as a Keras-style summary.
+#pragma once
+
+#include "model_spec.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace atelier {
+
+struct TensorShape
+{
+    std::vector<std::int64_t> dims; // C×H×W or N; empty when unknown
+
+    bool known() const { return !dims.empty(); }
+    bool isFlat() const { return dims.size() == 1; }
+    std::int64_t elements() const;
+    std::string toString() const; // "32×28×28", "784", "?"
+};
+
+struct LayerReport
+{
+    int number = 0;       // 1-based position in the stack
+    std::string name;     // the spec's name or an automatic one ("conv2d_1")
+    LayerType type = LayerType::Invalid;
+    TensorShape output;   // unknown after an invalid layer
+    std::int64_t trainableParams = 0;
+    std::int64_t nonTrainableParams = 0; // BatchNorm running mean and variance
+    std::string error;    // empty when the layer is fine
+};
+
+struct ModelReport
+{
+    TensorShape input;
+    std::vector<LayerReport> layers;
+    std::vector<std::string> modelErrors; // problems of the whole stack (input, output size)
+
+    bool valid() const;
+    std::int64_t trainableParams() const;
+    std::int64_t nonTrainableParams() const;
+    std::int64_t totalParams() const { return trainableParams() + nonTrainableParams(); }
+    // Every problem as one line: "layer 4 conv2d: ..." or "model: ...".
+    std::vector<std::string> errors() const;
+};
+
+ModelReport analyzeModel(const ModelSpec& spec, int numClasses);
+
+// Throws ModelError with the first problem when the spec is invalid.
+void requireValidModel(const ModelReport& report);
+
+// A Keras-style table: layer, type, output shape, parameters, and the totals.
+std::string formatSummary(const ModelReport& report);
+
+// Output size of a convolution or pooling along one axis, or -1 when the window does not fit.
+std::int64_t windowOutputSize(std::int64_t input, int kernel, int stride, int dilation,
+                              Padding padding);
+
+} // namespace atelier

@@ -1,0 +1,320 @@
+// Builds LibTorch modules from a validated ModelSpec: layers, "same" padding with Keras's
+// semantics (extra padding at the end, any stride), and the weight initializers.
+#include "internal/network_impl.h"
+
+#include "errors.h"
+#include "model_analysis.h"
+
+#include <limits>
+
+namespace atelier {
+namespace {
+
+namespace F = torch::nn::functional;
+
+struct PadAmounts
+{
+    std::int64_t top = 0, bottom = 0, left = 0, right = 0;
+    bool symmetric() const { return top == bottom && left == right; }
+    bool none() const { return top == 0 && bottom == 0 && left == 0 && right == 0; }
+};
+
+// Keras/TensorFlow "same": output = ceil(in / stride), padding split with the extra at the end.
+std::pair<std::int64_t, std::int64_t> samePadding(std::int64_t in, int kernel, int stride, int dilation)
+{
+    const std::int64_t out = (in + stride - 1) / stride;
+    const std::int64_t extent = std::int64_t(dilation) * (kernel - 1) + 1;
+    const std::int64_t total = std::max<std::int64_t>((out - 1) * stride + extent - in, 0);
+    return {total / 2, total - total / 2};
+}
+
+PadAmounts padAmounts(const LayerSpec& layer, const TensorShape& in, Size2 window, Size2 dilation)
+{
+    PadAmounts pad;
+    if (layer.padding != Padding::Same)
+        return pad;
+    std::tie(pad.top, pad.bottom) = samePadding(in.dims[1], window.h, layer.stride.h, dilation.h);
+    std::tie(pad.left, pad.right) = samePadding(in.dims[2], window.w, layer.stride.w, dilation.w);
+    return pad;
+}
+
+// Constant padding that can be asymmetric (torch's layer padding is symmetric only).
+struct ConstantPadImpl : torch::nn::Module
+{
+    ConstantPadImpl(PadAmounts amounts, double fill) : pad(amounts), value(fill) {}
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        return F::pad(x, F::PadFuncOptions({pad.left, pad.right, pad.top, pad.bottom})
+                             .mode(torch::kConstant)
+                             .value(value));
+    }
+    PadAmounts pad;
+    double value;
+};
+TORCH_MODULE(ConstantPad);
+
+// Average pooling over the real cells only, for asymmetric "same" padding: pool the zero-padded
+// input and divide by the pooled count of real cells.
+struct MaskedAvgPoolImpl : torch::nn::Module
+{
+    MaskedAvgPoolImpl(PadAmounts amounts, Size2 window, Size2 step)
+        : pad(amounts), pool(torch::nn::AvgPool2dOptions({window.h, window.w}).stride({step.h, step.w}))
+    {
+        register_module("pool", pool);
+    }
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        const auto options = F::PadFuncOptions({pad.left, pad.right, pad.top, pad.bottom});
+        const torch::Tensor ones = torch::ones({1, 1, x.size(2), x.size(3)}, x.options());
+        return pool(F::pad(x, options)) / pool(F::pad(ones, options));
+    }
+    PadAmounts pad;
+    torch::nn::AvgPool2d pool;
+};
+TORCH_MODULE(MaskedAvgPool);
+
+void initialize(torch::Tensor weight, const Initializer& init)
+{
+    torch::NoGradGuard noGrad;
+    namespace I = torch::nn::init;
+    switch (init.kind) {
+    case InitKind::HeUniform: I::kaiming_uniform_(weight, 0.0, torch::kFanIn, torch::kReLU); break;
+    case InitKind::HeNormal: I::kaiming_normal_(weight, 0.0, torch::kFanIn, torch::kReLU); break;
+    case InitKind::GlorotUniform: I::xavier_uniform_(weight); break;
+    case InitKind::GlorotNormal: I::xavier_normal_(weight); break;
+    case InitKind::Uniform: I::uniform_(weight, init.a, init.b); break;
+    case InitKind::Normal: I::normal_(weight, init.a, init.b); break;
+    case InitKind::Zeros: I::zeros_(weight); break;
+    }
+}
+
+void appendActivation(torch::nn::Sequential& block, ActivationKind kind)
+{
+    switch (kind) {
+    case ActivationKind::Relu: block->push_back(torch::nn::ReLU()); break;
+    case ActivationKind::Sigmoid: block->push_back(torch::nn::Sigmoid()); break;
+    case ActivationKind::Tanh: block->push_back(torch::nn::Tanh()); break;
+    case ActivationKind::Elu: block->push_back(torch::nn::ELU()); break;
+    case ActivationKind::LeakyRelu:
+        block->push_back(torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(0.01)));
+        break;
+    case ActivationKind::Linear:
+    case ActivationKind::Softmax: // applied when predicting, never before the loss
+        break;
+    }
+}
+
+template <typename Layer>
+void initializeWeights(Layer& layer, const LayerSpec& spec)
+{
+    initialize(layer->weight, spec.kernelInit);
+    if (spec.useBias)
+        initialize(layer->bias, spec.biasInit);
+}
+
+void appendPooling(torch::nn::Sequential& block, const LayerSpec& layer, const TensorShape& in)
+{
+    const PadAmounts pad = padAmounts(layer, in, layer.pool, Size2::square(1));
+    const auto window = torch::ExpandingArray<2>({layer.pool.h, layer.pool.w});
+    const auto step = torch::ExpandingArray<2>({layer.stride.h, layer.stride.w});
+    if (layer.type == LayerType::MaxPool2D) {
+        if (!pad.none()) // padding with -inf never wins a max, as in TensorFlow
+            block->push_back(ConstantPad(pad, -std::numeric_limits<double>::infinity()));
+        block->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(window).stride(step)));
+    } else if (pad.symmetric()) {
+        block->push_back(torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(window)
+                                                  .stride(step)
+                                                  .padding({pad.top, pad.left})
+                                                  .count_include_pad(false)));
+    } else {
+        block->push_back(MaskedAvgPool(pad, layer.pool, layer.stride));
+    }
+}
+
+torch::nn::Sequential buildBlock(const LayerSpec& layer, const TensorShape& in)
+{
+    torch::nn::Sequential block;
+    switch (layer.type) {
+    case LayerType::Dense: {
+        torch::nn::Linear linear(torch::nn::LinearOptions(in.dims[0], layer.units).bias(layer.useBias));
+        initializeWeights(linear, layer);
+        block->push_back(linear);
+        break;
+    }
+    case LayerType::Conv2D: {
+        const PadAmounts pad = padAmounts(layer, in, layer.kernel, layer.dilation);
+        auto options = torch::nn::Conv2dOptions(in.dims[0], layer.filters, {layer.kernel.h, layer.kernel.w})
+                           .stride({layer.stride.h, layer.stride.w})
+                           .dilation({layer.dilation.h, layer.dilation.w})
+                           .bias(layer.useBias);
+        if (pad.symmetric())
+            options.padding(torch::ExpandingArray<2>({pad.top, pad.left}));
+        else
+            block->push_back(ConstantPad(pad, 0.0));
+        torch::nn::Conv2d conv(options);
+        initializeWeights(conv, layer);
+        block->push_back(conv);
+        break;
+    }
+    case LayerType::MaxPool2D:
+    case LayerType::AvgPool2D:
+        appendPooling(block, layer, in);
+        break;
+    case LayerType::Dropout:
+        block->push_back(torch::nn::Dropout(torch::nn::DropoutOptions(layer.rate)));
+        break;
+    case LayerType::Flatten:
+        block->push_back(torch::nn::Flatten());
+        break;
+    case LayerType::BatchNorm:
+        if (in.isFlat())
+            block->push_back(torch::nn::BatchNorm1d(
+                torch::nn::BatchNorm1dOptions(in.dims[0]).momentum(layer.momentum).eps(layer.epsilon)));
+        else
+            block->push_back(torch::nn::BatchNorm2d(
+                torch::nn::BatchNorm2dOptions(in.dims[0]).momentum(layer.momentum).eps(layer.epsilon)));
+        break;
+    case LayerType::Activation:
+    case LayerType::Invalid:
+        break;
+    }
+    if (hasActivation(layer.type))
+        appendActivation(block, layer.activation);
+    return block;
+}
+
+TensorStatistics statisticsOf(const torch::Tensor& tensor)
+{
+    TensorStatistics stats;
+    if (!tensor.defined() || tensor.numel() == 0)
+        return stats;
+    const torch::Tensor values = tensor.detach().to(torch::kCPU, torch::kDouble);
+    stats.count = values.numel();
+    stats.min = values.min().item<double>();
+    stats.max = values.max().item<double>();
+    stats.mean = values.mean().item<double>();
+    stats.stddev = stats.count > 1 ? values.std().item<double>() : 0.0;
+    return stats;
+}
+
+// The parameter named `name` ("weight", "bias") of the first module in a block that has it.
+torch::Tensor blockParameter(const torch::nn::Sequential& block, const std::string& name)
+{
+    for (const auto& parameter : block->named_parameters(/*recurse=*/true)) {
+        const std::string& key = parameter.key();
+        if (key.size() >= name.size() && key.compare(key.size() - name.size(), name.size(), name) == 0)
+            return parameter.value();
+    }
+    return {};
+}
+
+} // namespace
+
+torch::Tensor LayerStackImpl::forward(torch::Tensor x)
+{
+    std::vector<std::int64_t> shape = {x.size(0)};
+    shape.insert(shape.end(), inputShape.begin(), inputShape.end());
+    x = x.reshape(shape);
+    for (auto& block : blocks)
+        if (!block->is_empty())
+            x = block->forward(x);
+    return x;
+}
+
+Network::Network(const ModelSpec& spec, std::uint64_t seed) : m_impl(std::make_unique<Impl>())
+{
+    const ModelReport report = analyzeModel(spec, 10);
+    requireValidModel(report);
+    torch::manual_seed(seed);
+    m_impl->spec = spec;
+    m_impl->module = LayerStack();
+    m_impl->module->inputShape = report.input.dims;
+    TensorShape in = report.input;
+    for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+        auto block = buildBlock(spec.layers[i], in);
+        m_impl->module->blocks.push_back(
+            m_impl->module->register_module("block" + std::to_string(i + 1), block));
+        in = report.layers[i].output;
+    }
+    const LayerSpec& last = spec.layers.back();
+    m_impl->softmaxOutput = hasActivation(last.type) && last.activation == ActivationKind::Softmax;
+}
+
+Network::~Network() = default;
+Network::Network(Network&&) noexcept = default;
+Network& Network::operator=(Network&&) noexcept = default;
+
+std::int64_t Network::trainableParameterCount() const
+{
+    std::int64_t count = 0;
+    for (const auto& parameter : m_impl->module->parameters())
+        count += parameter.numel();
+    return count;
+}
+
+std::int64_t Network::nonTrainableParameterCount() const
+{
+    std::int64_t count = 0;
+    for (const auto& buffer : m_impl->module->named_buffers())
+        if (buffer.key().find("num_batches_tracked") == std::string::npos) // a counter, not a weight
+            count += buffer.value().numel();
+    return count;
+}
+
+TensorStatistics Network::kernelStatistics(std::size_t layerIndex) const
+{
+    return statisticsOf(blockParameter(m_impl->module->blocks.at(layerIndex), "weight"));
+}
+
+TensorStatistics Network::biasStatistics(std::size_t layerIndex) const
+{
+    return statisticsOf(blockParameter(m_impl->module->blocks.at(layerIndex), "bias"));
+}
+
+std::vector<float> Network::layerActivations(const std::vector<float>& image, std::size_t layerIndex) const
+{
+    auto& module = m_impl->module;
+    if (layerIndex >= module->blocks.size())
+        throw InputError("layer index " + std::to_string(layerIndex) + " is out of range");
+    std::int64_t inputSize = 1;
+    for (std::int64_t d : module->inputShape)
+        inputSize *= d;
+    if (std::int64_t(image.size()) != inputSize)
+        throw InputError("an image needs " + std::to_string(inputSize) + " values, got " +
+                         std::to_string(image.size()));
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = module->is_training();
+    module->eval();
+    std::vector<std::int64_t> shape = {1};
+    shape.insert(shape.end(), module->inputShape.begin(), module->inputShape.end());
+    torch::Tensor x = torch::from_blob(const_cast<float*>(image.data()), shape, torch::kFloat32)
+                          .to(module->parameters().empty() ? torch::kCPU : module->parameters().front().device());
+    for (std::size_t i = 0; i <= layerIndex; ++i)
+        if (!module->blocks[i]->is_empty())
+            x = module->blocks[i]->forward(x);
+    module->train(wasTraining);
+    x = x.to(torch::kCPU).contiguous();
+    return std::vector<float>(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
+}
+
+std::vector<std::vector<std::int64_t>> Network::probeLayerShapes() const
+{
+    torch::NoGradGuard noGrad;
+    auto& module = m_impl->module;
+    const bool wasTraining = module->is_training();
+    module->eval();
+    std::vector<std::int64_t> shape = {2};
+    shape.insert(shape.end(), module->inputShape.begin(), module->inputShape.end());
+    torch::Tensor x = torch::zeros(shape);
+    std::vector<std::vector<std::int64_t>> shapes;
+    for (auto& block : module->blocks) {
+        if (!block->is_empty())
+            x = block->forward(x);
+        auto sizes = x.sizes().vec();
+        shapes.emplace_back(sizes.begin() + 1, sizes.end());
+    }
+    module->train(wasTraining);
+    return shapes;
+}
+
+} // namespace atelier

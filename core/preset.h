@@ -1,0 +1,137 @@
+// Presets: the one file format for a model plus its training and data settings (YAML, schema
+// in docs/presets.md). Loading reports every problem as file:line:col key.path: message.
+#pragma once
+
+#include "errors.h"
+#include "model_spec.h"
+#include "normalization.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace atelier {
+
+enum class OptimizerKind
+{
+    Sgd,
+    Adam,
+};
+
+struct OptimizerConfig
+{
+    OptimizerKind kind = OptimizerKind::Sgd;
+    double learningRate = 0.01;
+    double weightDecay = 0.0;
+    // SGD
+    double momentum = 0.0;
+    bool nesterov = false;
+    // Adam
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double epsilon = 1e-8;
+
+    bool operator==(const OptimizerConfig& o) const;
+};
+
+enum class Monitor
+{
+    ValLoss,
+    ValAccuracy,
+};
+
+struct EarlyStopping
+{
+    bool enabled = false;
+    Monitor monitor = Monitor::ValLoss;
+    int patience = 3;       // epochs without improvement before stopping
+    double minDelta = 0.0;  // smallest change that counts as an improvement
+    bool restoreBest = true;
+
+    bool operator==(const EarlyStopping& o) const;
+};
+
+enum class DeviceChoice
+{
+    Auto,
+    Cpu,
+    Cuda,
+};
+
+struct TrainConfig
+{
+    OptimizerConfig optimizer;
+    int batchSize = 32;
+    int epochs = 10;
+    EarlyStopping earlyStopping;
+    std::uint64_t seed = 42;
+    DeviceChoice device = DeviceChoice::Auto;
+
+    bool operator==(const TrainConfig& o) const;
+};
+
+struct DataConfig
+{
+    double devFraction = 0.2;
+    std::uint64_t splitSeed = 42; // separate from the training seed: runs share one dev set
+    Normalization normalization = Normalization::Scale;
+
+    bool operator==(const DataConfig& o) const;
+};
+
+struct Preset
+{
+    std::string name;
+    std::string description;
+    ModelSpec model;
+    TrainConfig training;
+    DataConfig data;
+
+    bool operator==(const Preset& o) const;
+    bool operator!=(const Preset& o) const { return !(*this == o); }
+};
+
+struct PresetProblem
+{
+    std::string file;
+    int line = 0;   // 1-based; 0 when unknown
+    int column = 0; // 1-based; 0 when unknown
+    std::string keyPath; // "training.optimizer.learning_rate", "model.layers[2].units"
+    std::string message;
+
+    std::string toString() const; // "file:line:col key.path: message"
+};
+
+class PresetError : public InputError
+{
+public:
+    explicit PresetError(std::vector<PresetProblem> problems);
+    const std::vector<PresetProblem>& problems() const { return m_problems; }
+
+private:
+    std::vector<PresetProblem> m_problems;
+};
+
+struct PresetParseResult
+{
+    Preset preset; // defaults wherever a problem was found
+    std::vector<PresetProblem> problems;
+};
+
+// Parses YAML text; never throws for bad content, the problems are listed instead.
+PresetParseResult parsePreset(const std::string& yamlText, const std::string& fileName);
+
+// Reads and parses a file; throws InputError when it cannot be read, PresetError on problems.
+Preset loadPreset(const std::string& path);
+
+std::string presetToYaml(const Preset& preset);
+
+// Writes atomically (temporary file + rename): a crash never leaves half a preset.
+void savePreset(const Preset& preset, const std::string& path);
+
+std::string optimizerName(OptimizerKind kind);
+std::string monitorName(Monitor monitor);
+std::string deviceChoiceName(DeviceChoice device);
+std::string normalizationName(Normalization normalization);
+
+} // namespace atelier

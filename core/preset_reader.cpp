@@ -1,0 +1,197 @@
+// Reading presets: YAML syntax, then the schema of each section, collecting every problem.
+#include "preset.h"
+
+#include "atomic_file.h"
+#include "internal/preset_layer_schema.h"
+#include "internal/yaml_map_reader.h"
+
+#include <limits>
+
+namespace atelier {
+namespace {
+
+using detail::MapReader;
+using detail::ProblemList;
+
+constexpr double kUnbounded = std::numeric_limits<double>::max();
+
+void readModel(MapReader& top, ModelSpec& model)
+{
+    auto node = top.take("model", true);
+    if (!node)
+        return;
+    MapReader map(*node, "model", top.problems());
+    if (!map.ok())
+        return;
+    if (auto input = map.take("input")) {
+        std::vector<int> shape;
+        bool good = true;
+        if (input->IsScalar()) {
+            if (auto n = detail::readInteger(*input, "model.input", map.problems(), 1, 1 << 20))
+                shape = {int(*n)};
+            else
+                good = false;
+        } else if (input->IsSequence() && input->size() >= 1 && input->size() <= 3) {
+            for (std::size_t i = 0; i < input->size() && good; ++i) {
+                auto n = detail::readInteger((*input)[i], "model.input[" + std::to_string(i + 1) + "]",
+                                             map.problems(), 1, 1 << 20);
+                good = n.has_value();
+                if (good)
+                    shape.push_back(int(*n));
+            }
+        } else {
+            map.problems().add(input->Mark(), "model.input", "expected [1, 28, 28] or 784");
+            good = false;
+        }
+        if (good)
+            model.inputShape = shape;
+    }
+    if (auto layers = map.take("layers", true)) {
+        if (!layers->IsSequence()) {
+            map.problems().add(layers->Mark(), "model.layers", "expected a list of layers (- {type: ...})");
+        } else {
+            for (std::size_t i = 0; i < layers->size(); ++i)
+                model.layers.push_back(detail::readLayer((*layers)[i],
+                                                         "model.layers[" + std::to_string(i + 1) + "]",
+                                                         map.problems()));
+        }
+    }
+    map.finish({"input", "layers"});
+}
+
+void readOptimizer(MapReader& training, OptimizerConfig& optimizer)
+{
+    auto node = training.take("optimizer");
+    if (!node)
+        return;
+    MapReader map(*node, "training.optimizer", training.problems());
+    if (!map.ok())
+        return;
+    map.choice<OptimizerKind>("type", optimizer.kind, {"sgd", "adam"},
+                              [](const std::string& n) -> std::optional<OptimizerKind> {
+                                  return n == "adam" ? OptimizerKind::Adam : OptimizerKind::Sgd;
+                              },
+                              true);
+    if (optimizer.kind == OptimizerKind::Adam)
+        optimizer.learningRate = 0.001; // Adam's customary default
+    map.number("learning_rate", optimizer.learningRate, 0.0, 10.0, false);
+    map.number("weight_decay", optimizer.weightDecay, 0.0, 1.0);
+    if (optimizer.kind == OptimizerKind::Sgd) {
+        map.number("momentum", optimizer.momentum, 0.0, 1.0, true, false);
+        if (auto nesterov = map.take("nesterov")) {
+            if (auto value = detail::readBool(*nesterov, "training.optimizer.nesterov", map.problems())) {
+                optimizer.nesterov = *value;
+                if (*value && optimizer.momentum <= 0.0)
+                    map.problems().add(nesterov->Mark(), "training.optimizer.nesterov",
+                                       "Nesterov momentum needs momentum > 0");
+            }
+        }
+        map.finish({"type", "learning_rate", "weight_decay", "momentum", "nesterov"});
+    } else {
+        map.number("beta1", optimizer.beta1, 0.0, 1.0, true, false);
+        map.number("beta2", optimizer.beta2, 0.0, 1.0, true, false);
+        map.number("epsilon", optimizer.epsilon, 0.0, 1.0, false);
+        map.finish({"type", "learning_rate", "weight_decay", "beta1", "beta2", "epsilon"});
+    }
+}
+
+void readEarlyStopping(MapReader& training, EarlyStopping& stopping)
+{
+    auto node = training.take("early_stopping");
+    if (!node || node->IsNull())
+        return;
+    if (node->IsScalar()) { // `early_stopping: false` switches it off explicitly
+        if (auto enabled = detail::readBool(*node, "training.early_stopping", training.problems()))
+            stopping.enabled = *enabled;
+        return;
+    }
+    MapReader map(*node, "training.early_stopping", training.problems());
+    if (!map.ok())
+        return;
+    stopping.enabled = true;
+    map.choice<Monitor>("monitor", stopping.monitor, {"val_loss", "val_accuracy"},
+                        [](const std::string& n) -> std::optional<Monitor> {
+                            return n == "val_accuracy" ? Monitor::ValAccuracy : Monitor::ValLoss;
+                        });
+    map.integer("patience", stopping.patience, 0, 10000);
+    map.number("min_delta", stopping.minDelta, 0.0, kUnbounded);
+    map.boolean("restore_best", stopping.restoreBest);
+    map.finish({"monitor", "patience", "min_delta", "restore_best"});
+}
+
+void readTraining(MapReader& top, TrainConfig& training)
+{
+    auto node = top.take("training");
+    if (!node)
+        return;
+    MapReader map(*node, "training", top.problems());
+    if (!map.ok())
+        return;
+    readOptimizer(map, training.optimizer);
+    map.integer("batch_size", training.batchSize, 1, 60000);
+    map.integer("epochs", training.epochs, 1, 10000);
+    readEarlyStopping(map, training.earlyStopping);
+    map.seed("seed", training.seed);
+    map.choice<DeviceChoice>("device", training.device, {"auto", "cpu", "cuda"},
+                             [](const std::string& n) -> std::optional<DeviceChoice> {
+                                 return n == "cpu"    ? DeviceChoice::Cpu
+                                        : n == "cuda" ? DeviceChoice::Cuda
+                                                      : DeviceChoice::Auto;
+                             });
+    map.finish({"optimizer", "batch_size", "epochs", "early_stopping", "seed", "device"});
+}
+
+void readData(MapReader& top, DataConfig& data)
+{
+    auto node = top.take("data");
+    if (!node)
+        return;
+    MapReader map(*node, "data", top.problems());
+    if (!map.ok())
+        return;
+    map.number("dev_fraction", data.devFraction, 0.0, 0.9, false, true);
+    map.seed("split_seed", data.splitSeed);
+    map.choice<Normalization>("normalization", data.normalization, {"scale", "standardize"},
+                              [](const std::string& n) -> std::optional<Normalization> {
+                                  return n == "standardize" ? Normalization::Standardize
+                                                            : Normalization::Scale;
+                              });
+    map.finish({"dev_fraction", "split_seed", "normalization"});
+}
+
+} // namespace
+
+PresetParseResult parsePreset(const std::string& yamlText, const std::string& fileName)
+{
+    PresetParseResult result;
+    ProblemList problems(fileName);
+    YAML::Node root;
+    try {
+        root = YAML::Load(yamlText);
+    } catch (const YAML::ParserException& e) {
+        problems.add(e.mark, "", "YAML syntax error: " + e.msg);
+        result.problems = std::move(problems.items());
+        return result;
+    }
+    MapReader top(root, "", problems);
+    if (top.ok()) {
+        top.string("name", result.preset.name);
+        top.string("description", result.preset.description);
+        readModel(top, result.preset.model);
+        readTraining(top, result.preset.training);
+        readData(top, result.preset.data);
+        top.finish({"name", "description", "model", "training", "data"});
+    }
+    result.problems = std::move(problems.items());
+    return result;
+}
+
+Preset loadPreset(const std::string& path)
+{
+    PresetParseResult result = parsePreset(readTextFile(path), path);
+    if (!result.problems.empty())
+        throw PresetError(std::move(result.problems));
+    return result.preset;
+}
+
+} // namespace atelier

@@ -1,0 +1,18 @@
+// Small text helpers shared by the CLI's tables and the summaries.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace atelier {
+
+// 134794 → "134,794"
+std::string withThousands(std::int64_t value);
+
+// Display width in terminal columns of UTF-8 text (each code point counts one).
+std::size_t displayWidth(const std::string& text);
+
+// Pads to `width` columns, on the left when `alignRight`.
+std::string padded(const std::string& text, std::size_t width, bool alignRight);
+
+} // namespace atelier

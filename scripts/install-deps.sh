@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that building, testing and running Atelier need,
+# and only those that are missing. Works as root, or through sudo otherwise.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config
+  # engine: LibTorch (CPU), YAML, gzip; an optimized BLAS that matches LibTorch's OpenMP
+  # (without it Debian's LibTorch runs on the reference netlib BLAS, ~15x slower matmuls)
+  libtorch-dev libopenblas0-openmp libyaml-cpp-dev zlib1g-dev
+  # command line and JSON
+  libcli11-dev nlohmann-json3-dev
+  # studio
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev
+  # the built-in dataset
+  dataset-fashion-mnist
+  # headless GUI tests and screenshots
+  xvfb xauth
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "install-deps: missing packages (${missing[*]}) and neither root nor sudo to install them" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
