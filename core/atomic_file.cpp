@@ -47,7 +47,9 @@ void writeFileAtomically(const std::string& path, const std::string& contents)
 
 std::string readTextFile(const std::string& path)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     if (::stat(path.c_str(), &info) != 0)
         throw InputError(path + ": cannot open: " + std::strerror(errno));
     if (!S_ISREG(info.st_mode))

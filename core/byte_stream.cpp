@@ -16,7 +16,8 @@ namespace {
 
 bool endsWith(const std::string& s, const std::string& suffix)
 {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 class GzipFileStream final : public ByteStream
@@ -24,7 +25,9 @@ class GzipFileStream final : public ByteStream
 public:
     explicit GzipFileStream(std::string path) : m_path(std::move(path))
     {
-        struct stat info {};
+        struct stat info
+        {
+        };
         if (::stat(m_path.c_str(), &info) != 0)
             throw DataError(m_path + ": cannot open: " + std::strerror(errno));
         if (!S_ISREG(info.st_mode))
@@ -48,7 +51,8 @@ public:
     {
         std::size_t total = 0;
         while (total < size) {
-            const auto chunk = static_cast<unsigned>(std::min<std::size_t>(size - total, INT_MAX / 2));
+            const auto chunk =
+                static_cast<unsigned>(std::min<std::size_t>(size - total, INT_MAX / 2));
             const int got = gzread(m_file, out + total, chunk);
             if (got < 0)
                 throwZlibError();
@@ -70,7 +74,8 @@ public:
         if (rc == Z_BUF_ERROR)
             throw DataError(m_path + ": the gzip stream is truncated (unexpected end of file)");
         if (rc != Z_OK)
-            throw DataError(m_path + ": gzip error while closing (code " + std::to_string(rc) + ")");
+            throw DataError(m_path + ": gzip error while closing (code " + std::to_string(rc) +
+                            ")");
     }
 
     const std::string& name() const override { return m_path; }
@@ -114,8 +119,7 @@ class MemoryStream final : public ByteStream
 public:
     MemoryStream(const std::uint8_t* data, std::size_t size, std::string name)
         : m_data(data), m_size(size), m_name(std::move(name))
-    {
-    }
+    {}
 
     std::size_t read(std::uint8_t* out, std::size_t size) override
     {

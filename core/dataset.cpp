@@ -17,22 +17,28 @@ constexpr int kImageSide = 28; // Fashion-MNIST images are 28×28 grey levels
 
 bool isFile(const std::string& path)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
 }
 
 bool isDirectory(const std::string& path)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
 std::string findFile(const std::string& directory, const std::string& baseName)
 {
-    for (const std::string& candidate : {directory + "/" + baseName + ".gz", directory + "/" + baseName})
+    for (const std::string& candidate :
+         {directory + "/" + baseName + ".gz", directory + "/" + baseName})
         if (isFile(candidate))
             return candidate;
-    throw DataError(directory + ": no " + baseName + "[.gz] here; install the Debian package "
+    throw DataError(directory + ": no " + baseName +
+                    "[.gz] here; install the Debian package "
                     "dataset-fashion-mnist, or point --data / ATELIER_DATA at a folder with the "
                     "four Fashion-MNIST IDX files");
 }
@@ -51,7 +57,8 @@ std::string resolveDataDirectory(const std::string& explicitDirectory)
 {
     if (!explicitDirectory.empty())
         return explicitDirectory;
-    if (const char* fromEnvironment = std::getenv("ATELIER_DATA"); fromEnvironment && *fromEnvironment)
+    if (const char* fromEnvironment = std::getenv("ATELIER_DATA");
+        fromEnvironment && *fromEnvironment)
         return fromEnvironment;
     return kDefaultDataDirectory;
 }
@@ -65,9 +72,8 @@ ImageSet loadImageSet(const std::string& imagesPath, const std::string& labelsPa
         throw DataError(imagesPath + ": images are " + std::to_string(images.dims[1]) + "×" +
                         std::to_string(images.dims[2]) + ", expected 28×28");
     if (images.dims[0] != labels.dims[0])
-        throw DataError(labelsPath + ": holds " + std::to_string(labels.dims[0]) +
-                        " labels but " + imagesPath + " holds " + std::to_string(images.dims[0]) +
-                        " images");
+        throw DataError(labelsPath + ": holds " + std::to_string(labels.dims[0]) + " labels but " +
+                        imagesPath + " holds " + std::to_string(images.dims[0]) + " images");
     for (std::size_t i = 0; i < labels.data.size(); ++i)
         if (labels.data[i] >= kNumClasses)
             throw DataError(labelsPath + ": label " + std::to_string(labels.data[i]) +
@@ -85,7 +91,8 @@ ImageSet loadImageSet(const std::string& imagesPath, const std::string& labelsPa
 FashionMnist loadFashionMnist(const std::string& directory)
 {
     if (!isDirectory(directory))
-        throw DataError(directory + ": no such folder; install the Debian package "
+        throw DataError(directory +
+                        ": no such folder; install the Debian package "
                         "dataset-fashion-mnist, or point --data / ATELIER_DATA at a folder with "
                         "the four Fashion-MNIST IDX files");
     FashionMnist data;

@@ -84,8 +84,9 @@ IdxArray readIdx(ByteStream& stream, IdxKind kind, std::size_t maxBytes)
             break;
     }
     if (got != total)
-        throw DataError(stream.name() + ": truncated: the header declares " + std::to_string(total) +
-                        " data bytes but the file ends after " + std::to_string(got));
+        throw DataError(stream.name() + ": truncated: the header declares " +
+                        std::to_string(total) + " data bytes but the file ends after " +
+                        std::to_string(got));
     std::uint8_t extra = 0;
     if (stream.read(&extra, 1) != 0)
         throw DataError(stream.name() + ": trailing bytes after the " + std::to_string(total) +

@@ -11,7 +11,10 @@
 namespace atelier {
 namespace {
 
-std::string sizeText(Size2 s) { return std::to_string(s.h) + "×" + std::to_string(s.w); }
+std::string sizeText(Size2 s)
+{
+    return std::to_string(s.h) + "×" + std::to_string(s.w);
+}
 
 std::string inputDescription(const TensorShape& input, const LayerReport* previous)
 {
@@ -88,8 +91,8 @@ void inferLayer(const LayerSpec& layer, const TensorShape& in, const LayerReport
     switch (layer.type) {
     case LayerType::Dense:
         if (!in.isFlat()) {
-            report.error = "needs a flat input but gets " + in.toString() +
-                           "; add a Flatten layer before it";
+            report.error =
+                "needs a flat input but gets " + in.toString() + "; add a Flatten layer before it";
             return;
         }
         report.output.dims = {layer.units};
@@ -107,17 +110,20 @@ void inferLayer(const LayerSpec& layer, const TensorShape& in, const LayerReport
         const Size2 dilation = conv ? layer.dilation : Size2::square(1);
         const std::int64_t h = in.dims[1], w = in.dims[2];
         if (!conv && (window.h > h || window.w > w)) {
-            report.error = "pool " + sizeText(window) + " is larger than its " +
-                           std::to_string(h) + "×" + std::to_string(w) + " input";
+            report.error = "pool " + sizeText(window) + " is larger than its " + std::to_string(h) +
+                           "×" + std::to_string(w) + " input";
             return;
         }
-        const std::int64_t outH = windowOutputSize(h, window.h, layer.stride.h, dilation.h, layer.padding);
-        const std::int64_t outW = windowOutputSize(w, window.w, layer.stride.w, dilation.w, layer.padding);
+        const std::int64_t outH =
+            windowOutputSize(h, window.h, layer.stride.h, dilation.h, layer.padding);
+        const std::int64_t outW =
+            windowOutputSize(w, window.w, layer.stride.w, dilation.w, layer.padding);
         if (outH < 1 || outW < 1) {
-            report.error = "kernel " + sizeText(window) +
-                           (dilation != Size2::square(1) ? " (dilated " + sizeText(dilation) + ")" : "") +
-                           " is larger than its " + std::to_string(h) + "×" + std::to_string(w) +
-                           " input; use padding same or a smaller kernel";
+            report.error =
+                "kernel " + sizeText(window) +
+                (dilation != Size2::square(1) ? " (dilated " + sizeText(dilation) + ")" : "") +
+                " is larger than its " + std::to_string(h) + "×" + std::to_string(w) +
+                " input; use padding same or a smaller kernel";
             return;
         }
         const std::int64_t channels = conv ? layer.filters : in.dims[0];
@@ -189,7 +195,10 @@ std::string TensorShape::toString() const
     return text;
 }
 
-bool ModelReport::valid() const { return errors().empty(); }
+bool ModelReport::valid() const
+{
+    return errors().empty();
+}
 
 std::int64_t ModelReport::trainableParams() const
 {
@@ -227,8 +236,9 @@ ModelReport analyzeModel(const ModelSpec& spec, int numClasses)
     if (imageInput || flatInput)
         report.input.dims.assign(in.begin(), in.end());
     else
-        report.modelErrors.push_back("the input must be 1×28×28 (images) or 784 (flat pixels), not " +
-                                     TensorShape{{in.begin(), in.end()}}.toString());
+        report.modelErrors.push_back(
+            "the input must be 1×28×28 (images) or 784 (flat pixels), not " +
+            TensorShape{{in.begin(), in.end()}}.toString());
     if (spec.layers.empty())
         report.modelErrors.push_back("the stack is empty; add layers that end in Dense(" +
                                      std::to_string(numClasses) + ")");
@@ -261,15 +271,15 @@ ModelReport analyzeModel(const ModelSpec& spec, int numClasses)
 
     if (current.known() && !spec.layers.empty()) {
         if (!current.isFlat())
-            report.modelErrors.push_back("the stack ends with " + current.toString() + " but must end with " +
-                                         std::to_string(numClasses) +
+            report.modelErrors.push_back("the stack ends with " + current.toString() +
+                                         " but must end with " + std::to_string(numClasses) +
                                          " class scores; add Flatten and Dense(" +
                                          std::to_string(numClasses) + ")");
         else if (current.dims[0] != numClasses)
-            report.modelErrors.push_back("the stack ends with " + current.toString() +
-                                         " outputs but must end with " + std::to_string(numClasses) +
-                                         " (one per class); end it with Dense(" +
-                                         std::to_string(numClasses) + ")");
+            report.modelErrors.push_back(
+                "the stack ends with " + current.toString() + " outputs but must end with " +
+                std::to_string(numClasses) + " (one per class); end it with Dense(" +
+                std::to_string(numClasses) + ")");
     }
     return report;
 }

@@ -23,13 +23,13 @@ struct TensorShape
 
 struct LayerReport
 {
-    int number = 0;       // 1-based position in the stack
-    std::string name;     // the spec's name or an automatic one ("conv2d_1")
+    int number = 0;   // 1-based position in the stack
+    std::string name; // the spec's name or an automatic one ("conv2d_1")
     LayerType type = LayerType::Invalid;
-    TensorShape output;   // unknown after an invalid layer
+    TensorShape output; // unknown after an invalid layer
     std::int64_t trainableParams = 0;
     std::int64_t nonTrainableParams = 0; // BatchNorm running mean and variance
-    std::string error;    // empty when the layer is fine
+    std::string error;                   // empty when the layer is fine
 };
 
 struct ModelReport

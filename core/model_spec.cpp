@@ -6,16 +6,15 @@
 namespace atelier {
 namespace {
 
-template <typename Enum>
-using NameTable = std::vector<std::pair<Enum, const char*>>;
+template <typename Enum> using NameTable = std::vector<std::pair<Enum, const char*>>;
 
 const NameTable<LayerType>& layerTypeNames()
 {
     static const NameTable<LayerType> table = {
-        {LayerType::Dense, "dense"},           {LayerType::Conv2D, "conv2d"},
-        {LayerType::MaxPool2D, "max_pool2d"},  {LayerType::AvgPool2D, "avg_pool2d"},
-        {LayerType::Dropout, "dropout"},       {LayerType::Flatten, "flatten"},
-        {LayerType::BatchNorm, "batch_norm"},  {LayerType::Activation, "activation"},
+        {LayerType::Dense, "dense"},          {LayerType::Conv2D, "conv2d"},
+        {LayerType::MaxPool2D, "max_pool2d"}, {LayerType::AvgPool2D, "avg_pool2d"},
+        {LayerType::Dropout, "dropout"},      {LayerType::Flatten, "flatten"},
+        {LayerType::BatchNorm, "batch_norm"}, {LayerType::Activation, "activation"},
     };
     return table;
 }
@@ -23,9 +22,9 @@ const NameTable<LayerType>& layerTypeNames()
 const NameTable<ActivationKind>& activationTable()
 {
     static const NameTable<ActivationKind> table = {
-        {ActivationKind::Linear, "linear"},         {ActivationKind::Relu, "relu"},
-        {ActivationKind::Sigmoid, "sigmoid"},       {ActivationKind::Tanh, "tanh"},
-        {ActivationKind::Elu, "elu"},               {ActivationKind::LeakyRelu, "leaky_relu"},
+        {ActivationKind::Linear, "linear"},   {ActivationKind::Relu, "relu"},
+        {ActivationKind::Sigmoid, "sigmoid"}, {ActivationKind::Tanh, "tanh"},
+        {ActivationKind::Elu, "elu"},         {ActivationKind::LeakyRelu, "leaky_relu"},
         {ActivationKind::Softmax, "softmax"},
     };
     return table;
@@ -34,9 +33,12 @@ const NameTable<ActivationKind>& activationTable()
 const NameTable<InitKind>& initTable()
 {
     static const NameTable<InitKind> table = {
-        {InitKind::HeUniform, "he_uniform"},         {InitKind::HeNormal, "he_normal"},
-        {InitKind::GlorotUniform, "glorot_uniform"}, {InitKind::GlorotNormal, "glorot_normal"},
-        {InitKind::Uniform, "uniform"},              {InitKind::Normal, "normal"},
+        {InitKind::HeUniform, "he_uniform"},
+        {InitKind::HeNormal, "he_normal"},
+        {InitKind::GlorotUniform, "glorot_uniform"},
+        {InitKind::GlorotNormal, "glorot_normal"},
+        {InitKind::Uniform, "uniform"},
+        {InitKind::Normal, "normal"},
         {InitKind::Zeros, "zeros"},
     };
     return table;
@@ -48,8 +50,7 @@ const NameTable<Padding>& paddingTable()
     return table;
 }
 
-template <typename Enum>
-std::string nameOf(const NameTable<Enum>& table, Enum value)
+template <typename Enum> std::string nameOf(const NameTable<Enum>& table, Enum value)
 {
     for (const auto& [entry, name] : table)
         if (entry == value)
@@ -66,8 +67,7 @@ std::optional<Enum> valueOf(const NameTable<Enum>& table, const std::string& nam
     return std::nullopt;
 }
 
-template <typename Enum>
-std::vector<std::string> namesOf(const NameTable<Enum>& table)
+template <typename Enum> std::vector<std::string> namesOf(const NameTable<Enum>& table)
 {
     std::vector<std::string> names;
     for (const auto& entry : table)
@@ -110,20 +110,32 @@ LayerSpec layerDefaults(LayerType type)
     return layer;
 }
 
-std::string layerTypeName(LayerType type) { return nameOf(layerTypeNames(), type); }
+std::string layerTypeName(LayerType type)
+{
+    return nameOf(layerTypeNames(), type);
+}
 
 std::string layerTypeDisplayName(LayerType type)
 {
     switch (type) {
-    case LayerType::Dense: return "Dense";
-    case LayerType::Conv2D: return "Conv2D";
-    case LayerType::MaxPool2D: return "MaxPool2D";
-    case LayerType::AvgPool2D: return "AvgPool2D";
-    case LayerType::Dropout: return "Dropout";
-    case LayerType::Flatten: return "Flatten";
-    case LayerType::BatchNorm: return "BatchNorm";
-    case LayerType::Activation: return "Activation";
-    case LayerType::Invalid: break;
+    case LayerType::Dense:
+        return "Dense";
+    case LayerType::Conv2D:
+        return "Conv2D";
+    case LayerType::MaxPool2D:
+        return "MaxPool2D";
+    case LayerType::AvgPool2D:
+        return "AvgPool2D";
+    case LayerType::Dropout:
+        return "Dropout";
+    case LayerType::Flatten:
+        return "Flatten";
+    case LayerType::BatchNorm:
+        return "BatchNorm";
+    case LayerType::Activation:
+        return "Activation";
+    case LayerType::Invalid:
+        break;
     }
     return "Invalid";
 }
@@ -133,18 +145,30 @@ std::optional<LayerType> layerTypeFromName(const std::string& name)
     return valueOf(layerTypeNames(), name);
 }
 
-std::string activationName(ActivationKind kind) { return nameOf(activationTable(), kind); }
+std::string activationName(ActivationKind kind)
+{
+    return nameOf(activationTable(), kind);
+}
 std::optional<ActivationKind> activationFromName(const std::string& name)
 {
     return valueOf(activationTable(), name);
 }
-std::string paddingName(Padding padding) { return nameOf(paddingTable(), padding); }
+std::string paddingName(Padding padding)
+{
+    return nameOf(paddingTable(), padding);
+}
 std::optional<Padding> paddingFromName(const std::string& name)
 {
     return valueOf(paddingTable(), name);
 }
-std::string initKindName(InitKind kind) { return nameOf(initTable(), kind); }
-std::optional<InitKind> initKindFromName(const std::string& name) { return valueOf(initTable(), name); }
+std::string initKindName(InitKind kind)
+{
+    return nameOf(initTable(), kind);
+}
+std::optional<InitKind> initKindFromName(const std::string& name)
+{
+    return valueOf(initTable(), name);
+}
 
 std::vector<LayerType> allLayerTypes()
 {
@@ -154,8 +178,14 @@ std::vector<LayerType> allLayerTypes()
     return types;
 }
 
-std::vector<std::string> activationNames() { return namesOf(activationTable()); }
-std::vector<std::string> initKindNames() { return namesOf(initTable()); }
+std::vector<std::string> activationNames()
+{
+    return namesOf(activationTable());
+}
+std::vector<std::string> initKindNames()
+{
+    return namesOf(initTable());
+}
 
 bool hasActivation(LayerType type)
 {

@@ -56,7 +56,10 @@ struct Initializer
     double b = 0.0;
 
     static Initializer uniform(double min, double max) { return {InitKind::Uniform, min, max}; }
-    static Initializer normal(double mean, double stddev) { return {InitKind::Normal, mean, stddev}; }
+    static Initializer normal(double mean, double stddev)
+    {
+        return {InitKind::Normal, mean, stddev};
+    }
     static Initializer of(InitKind kind) { return {kind, 0.0, 0.0}; }
     bool operator==(const Initializer& o) const { return kind == o.kind && a == o.a && b == o.b; }
     bool operator!=(const Initializer& o) const { return !(*this == o); }

@@ -1,8 +1,7 @@
 // Builds LibTorch modules from a validated ModelSpec: layers, "same" padding with Keras's
 // semantics (extra padding at the end, any stride), and the weight initializers.
-#include "internal/network_impl.h"
-
 #include "errors.h"
+#include "internal/network_impl.h"
 #include "model_analysis.h"
 
 #include <limits>
@@ -20,7 +19,8 @@ struct PadAmounts
 };
 
 // Keras/TensorFlow "same": output = ceil(in / stride), padding split with the extra at the end.
-std::pair<std::int64_t, std::int64_t> samePadding(std::int64_t in, int kernel, int stride, int dilation)
+std::pair<std::int64_t, std::int64_t> samePadding(std::int64_t in, int kernel, int stride,
+                                                  int dilation)
 {
     const std::int64_t out = (in + stride - 1) / stride;
     const std::int64_t extent = std::int64_t(dilation) * (kernel - 1) + 1;
@@ -58,7 +58,8 @@ TORCH_MODULE(ConstantPad);
 struct MaskedAvgPoolImpl : torch::nn::Module
 {
     MaskedAvgPoolImpl(PadAmounts amounts, Size2 window, Size2 step)
-        : pad(amounts), pool(torch::nn::AvgPool2dOptions({window.h, window.w}).stride({step.h, step.w}))
+        : pad(amounts),
+          pool(torch::nn::AvgPool2dOptions({window.h, window.w}).stride({step.h, step.w}))
     {
         register_module("pool", pool);
     }
@@ -78,23 +79,45 @@ void initialize(torch::Tensor weight, const Initializer& init)
     torch::NoGradGuard noGrad;
     namespace I = torch::nn::init;
     switch (init.kind) {
-    case InitKind::HeUniform: I::kaiming_uniform_(weight, 0.0, torch::kFanIn, torch::kReLU); break;
-    case InitKind::HeNormal: I::kaiming_normal_(weight, 0.0, torch::kFanIn, torch::kReLU); break;
-    case InitKind::GlorotUniform: I::xavier_uniform_(weight); break;
-    case InitKind::GlorotNormal: I::xavier_normal_(weight); break;
-    case InitKind::Uniform: I::uniform_(weight, init.a, init.b); break;
-    case InitKind::Normal: I::normal_(weight, init.a, init.b); break;
-    case InitKind::Zeros: I::zeros_(weight); break;
+    case InitKind::HeUniform:
+        I::kaiming_uniform_(weight, 0.0, torch::kFanIn, torch::kReLU);
+        break;
+    case InitKind::HeNormal:
+        I::kaiming_normal_(weight, 0.0, torch::kFanIn, torch::kReLU);
+        break;
+    case InitKind::GlorotUniform:
+        I::xavier_uniform_(weight);
+        break;
+    case InitKind::GlorotNormal:
+        I::xavier_normal_(weight);
+        break;
+    case InitKind::Uniform:
+        I::uniform_(weight, init.a, init.b);
+        break;
+    case InitKind::Normal:
+        I::normal_(weight, init.a, init.b);
+        break;
+    case InitKind::Zeros:
+        I::zeros_(weight);
+        break;
     }
 }
 
 void appendActivation(torch::nn::Sequential& block, ActivationKind kind)
 {
     switch (kind) {
-    case ActivationKind::Relu: block->push_back(torch::nn::ReLU()); break;
-    case ActivationKind::Sigmoid: block->push_back(torch::nn::Sigmoid()); break;
-    case ActivationKind::Tanh: block->push_back(torch::nn::Tanh()); break;
-    case ActivationKind::Elu: block->push_back(torch::nn::ELU()); break;
+    case ActivationKind::Relu:
+        block->push_back(torch::nn::ReLU());
+        break;
+    case ActivationKind::Sigmoid:
+        block->push_back(torch::nn::Sigmoid());
+        break;
+    case ActivationKind::Tanh:
+        block->push_back(torch::nn::Tanh());
+        break;
+    case ActivationKind::Elu:
+        block->push_back(torch::nn::ELU());
+        break;
     case ActivationKind::LeakyRelu:
         block->push_back(torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(0.01)));
         break;
@@ -104,8 +127,7 @@ void appendActivation(torch::nn::Sequential& block, ActivationKind kind)
     }
 }
 
-template <typename Layer>
-void initializeWeights(Layer& layer, const LayerSpec& spec)
+template <typename Layer> void initializeWeights(Layer& layer, const LayerSpec& spec)
 {
     initialize(layer->weight, spec.kernelInit);
     if (spec.useBias)
@@ -136,17 +158,19 @@ torch::nn::Sequential buildBlock(const LayerSpec& layer, const TensorShape& in)
     torch::nn::Sequential block;
     switch (layer.type) {
     case LayerType::Dense: {
-        torch::nn::Linear linear(torch::nn::LinearOptions(in.dims[0], layer.units).bias(layer.useBias));
+        torch::nn::Linear linear(
+            torch::nn::LinearOptions(in.dims[0], layer.units).bias(layer.useBias));
         initializeWeights(linear, layer);
         block->push_back(linear);
         break;
     }
     case LayerType::Conv2D: {
         const PadAmounts pad = padAmounts(layer, in, layer.kernel, layer.dilation);
-        auto options = torch::nn::Conv2dOptions(in.dims[0], layer.filters, {layer.kernel.h, layer.kernel.w})
-                           .stride({layer.stride.h, layer.stride.w})
-                           .dilation({layer.dilation.h, layer.dilation.w})
-                           .bias(layer.useBias);
+        auto options =
+            torch::nn::Conv2dOptions(in.dims[0], layer.filters, {layer.kernel.h, layer.kernel.w})
+                .stride({layer.stride.h, layer.stride.w})
+                .dilation({layer.dilation.h, layer.dilation.w})
+                .bias(layer.useBias);
         if (pad.symmetric())
             options.padding(torch::ExpandingArray<2>({pad.top, pad.left}));
         else
@@ -168,11 +192,13 @@ torch::nn::Sequential buildBlock(const LayerSpec& layer, const TensorShape& in)
         break;
     case LayerType::BatchNorm:
         if (in.isFlat())
-            block->push_back(torch::nn::BatchNorm1d(
-                torch::nn::BatchNorm1dOptions(in.dims[0]).momentum(layer.momentum).eps(layer.epsilon)));
+            block->push_back(torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(in.dims[0])
+                                                        .momentum(layer.momentum)
+                                                        .eps(layer.epsilon)));
         else
-            block->push_back(torch::nn::BatchNorm2d(
-                torch::nn::BatchNorm2dOptions(in.dims[0]).momentum(layer.momentum).eps(layer.epsilon)));
+            block->push_back(torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(in.dims[0])
+                                                        .momentum(layer.momentum)
+                                                        .eps(layer.epsilon)));
         break;
     case LayerType::Activation:
     case LayerType::Invalid:
@@ -202,7 +228,8 @@ torch::Tensor blockParameter(const torch::nn::Sequential& block, const std::stri
 {
     for (const auto& parameter : block->named_parameters(/*recurse=*/true)) {
         const std::string& key = parameter.key();
-        if (key.size() >= name.size() && key.compare(key.size() - name.size(), name.size(), name) == 0)
+        if (key.size() >= name.size() &&
+            key.compare(key.size() - name.size(), name.size(), name) == 0)
             return parameter.value();
     }
     return {};
@@ -256,7 +283,8 @@ std::int64_t Network::nonTrainableParameterCount() const
 {
     std::int64_t count = 0;
     for (const auto& buffer : m_impl->module->named_buffers())
-        if (buffer.key().find("num_batches_tracked") == std::string::npos) // a counter, not a weight
+        if (buffer.key().find("num_batches_tracked") ==
+            std::string::npos) // a counter, not a weight
             count += buffer.value().numel();
     return count;
 }
@@ -271,7 +299,8 @@ TensorStatistics Network::biasStatistics(std::size_t layerIndex) const
     return statisticsOf(blockParameter(m_impl->module->blocks.at(layerIndex), "bias"));
 }
 
-std::vector<float> Network::layerActivations(const std::vector<float>& image, std::size_t layerIndex) const
+std::vector<float> Network::layerActivations(const std::vector<float>& image,
+                                             std::size_t layerIndex) const
 {
     auto& module = m_impl->module;
     if (layerIndex >= module->blocks.size())
@@ -287,8 +316,9 @@ std::vector<float> Network::layerActivations(const std::vector<float>& image, st
     module->eval();
     std::vector<std::int64_t> shape = {1};
     shape.insert(shape.end(), module->inputShape.begin(), module->inputShape.end());
-    torch::Tensor x = torch::from_blob(const_cast<float*>(image.data()), shape, torch::kFloat32)
-                          .to(module->parameters().empty() ? torch::kCPU : module->parameters().front().device());
+    torch::Tensor x =
+        torch::from_blob(const_cast<float*>(image.data()), shape, torch::kFloat32)
+            .to(module->parameters().empty() ? torch::kCPU : module->parameters().front().device());
     for (std::size_t i = 0; i <= layerIndex; ++i)
         if (!module->blocks[i]->is_empty())
             x = module->blocks[i]->forward(x);

@@ -35,7 +35,8 @@ public:
 
     // Runs one image (784 floats, already normalized) through the layers in eval mode and
     // returns layer `layerIndex`'s output, flattened (feature maps, hidden activations).
-    std::vector<float> layerActivations(const std::vector<float>& image, std::size_t layerIndex) const;
+    std::vector<float> layerActivations(const std::vector<float>& image,
+                                        std::size_t layerIndex) const;
 
     // Statistics of a layer's kernel (weight) and bias, for initialisation checks and for
     // showing how weights evolve. `layerIndex` is 0-based.

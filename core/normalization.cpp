@@ -1,8 +1,8 @@
 // Pixel statistics and the uint8 → float conversion.
 #include "normalization.h"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace atelier {

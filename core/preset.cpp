@@ -67,10 +67,12 @@ std::string describeProblems(const std::vector<PresetProblem>& problems)
 
 PresetError::PresetError(std::vector<PresetProblem> problems)
     : InputError(describeProblems(problems)), m_problems(std::move(problems))
-{
-}
+{}
 
-std::string optimizerName(OptimizerKind kind) { return kind == OptimizerKind::Adam ? "adam" : "sgd"; }
+std::string optimizerName(OptimizerKind kind)
+{
+    return kind == OptimizerKind::Adam ? "adam" : "sgd";
+}
 std::string monitorName(Monitor monitor)
 {
     return monitor == Monitor::ValAccuracy ? "val_accuracy" : "val_loss";

@@ -44,8 +44,8 @@ struct EarlyStopping
 {
     bool enabled = false;
     Monitor monitor = Monitor::ValLoss;
-    int patience = 3;       // epochs without improvement before stopping
-    double minDelta = 0.0;  // smallest change that counts as an improvement
+    int patience = 3;      // epochs without improvement before stopping
+    double minDelta = 0.0; // smallest change that counts as an improvement
     bool restoreBest = true;
 
     bool operator==(const EarlyStopping& o) const;
@@ -94,8 +94,8 @@ struct Preset
 struct PresetProblem
 {
     std::string file;
-    int line = 0;   // 1-based; 0 when unknown
-    int column = 0; // 1-based; 0 when unknown
+    int line = 0;        // 1-based; 0 when unknown
+    int column = 0;      // 1-based; 0 when unknown
     std::string keyPath; // "training.optimizer.learning_rate", "model.layers[2].units"
     std::string message;
 

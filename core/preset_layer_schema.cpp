@@ -9,7 +9,7 @@ namespace {
 
 constexpr long long kMaxUnits = 1'000'000; // beyond this a dense layer would not fit in memory
 constexpr long long kMaxFilters = 4096;
-constexpr long long kMaxWindow = 64;       // kernel, pool, stride and dilation sides
+constexpr long long kMaxWindow = 64; // kernel, pool, stride and dilation sides
 
 // Reads `key` as an integer n (n×n) or a list [h, w].
 void readSize(MapReader& map, const std::string& key, Size2& target, bool required = false)
@@ -77,7 +77,8 @@ void readInitializer(MapReader& map, const std::string& key, Initializer& target
 
 void readActivation(MapReader& map, const std::string& key, LayerSpec& layer, bool required)
 {
-    map.choice<ActivationKind>(key, layer.activation, activationNames(), activationFromName, required);
+    map.choice<ActivationKind>(key, layer.activation, activationNames(), activationFromName,
+                               required);
 }
 
 template <typename T>
@@ -141,7 +142,9 @@ LayerSpec readLayer(const YAML::Node& node, const std::string& path, ProblemList
     map.string("name", layer.name);
 
     std::vector<std::string> allowed = {"type", "name"};
-    auto allow = [&](std::initializer_list<const char*> keys) { allowed.insert(allowed.end(), keys.begin(), keys.end()); };
+    auto allow = [&](std::initializer_list<const char*> keys) {
+        allowed.insert(allowed.end(), keys.begin(), keys.end());
+    };
     auto weights = [&] {
         readActivation(map, "activation", layer, false);
         readInitializer(map, "kernel_init", layer.kernelInit);

@@ -1,9 +1,8 @@
 // Reading presets: YAML syntax, then the schema of each section, collecting every problem.
-#include "preset.h"
-
 #include "atomic_file.h"
 #include "internal/preset_layer_schema.h"
 #include "internal/yaml_map_reader.h"
+#include "preset.h"
 
 #include <limits>
 
@@ -33,8 +32,9 @@ void readModel(MapReader& top, ModelSpec& model)
                 good = false;
         } else if (input->IsSequence() && input->size() >= 1 && input->size() <= 3) {
             for (std::size_t i = 0; i < input->size() && good; ++i) {
-                auto n = detail::readInteger((*input)[i], "model.input[" + std::to_string(i + 1) + "]",
-                                             map.problems(), 1, 1 << 20);
+                auto n =
+                    detail::readInteger((*input)[i], "model.input[" + std::to_string(i + 1) + "]",
+                                        map.problems(), 1, 1 << 20);
                 good = n.has_value();
                 if (good)
                     shape.push_back(int(*n));
@@ -48,12 +48,12 @@ void readModel(MapReader& top, ModelSpec& model)
     }
     if (auto layers = map.take("layers", true)) {
         if (!layers->IsSequence()) {
-            map.problems().add(layers->Mark(), "model.layers", "expected a list of layers (- {type: ...})");
+            map.problems().add(layers->Mark(), "model.layers",
+                               "expected a list of layers (- {type: ...})");
         } else {
             for (std::size_t i = 0; i < layers->size(); ++i)
-                model.layers.push_back(detail::readLayer((*layers)[i],
-                                                         "model.layers[" + std::to_string(i + 1) + "]",
-                                                         map.problems()));
+                model.layers.push_back(detail::readLayer(
+                    (*layers)[i], "model.layers[" + std::to_string(i + 1) + "]", map.problems()));
         }
     }
     map.finish({"input", "layers"});
@@ -67,11 +67,12 @@ void readOptimizer(MapReader& training, OptimizerConfig& optimizer)
     MapReader map(*node, "training.optimizer", training.problems());
     if (!map.ok())
         return;
-    map.choice<OptimizerKind>("type", optimizer.kind, {"sgd", "adam"},
-                              [](const std::string& n) -> std::optional<OptimizerKind> {
-                                  return n == "adam" ? OptimizerKind::Adam : OptimizerKind::Sgd;
-                              },
-                              true);
+    map.choice<OptimizerKind>(
+        "type", optimizer.kind, {"sgd", "adam"},
+        [](const std::string& n) -> std::optional<OptimizerKind> {
+            return n == "adam" ? OptimizerKind::Adam : OptimizerKind::Sgd;
+        },
+        true);
     if (optimizer.kind == OptimizerKind::Adam)
         optimizer.learningRate = 0.001; // Adam's customary default
     map.number("learning_rate", optimizer.learningRate, 0.0, 10.0, false);
@@ -79,7 +80,8 @@ void readOptimizer(MapReader& training, OptimizerConfig& optimizer)
     if (optimizer.kind == OptimizerKind::Sgd) {
         map.number("momentum", optimizer.momentum, 0.0, 1.0, true, false);
         if (auto nesterov = map.take("nesterov")) {
-            if (auto value = detail::readBool(*nesterov, "training.optimizer.nesterov", map.problems())) {
+            if (auto value =
+                    detail::readBool(*nesterov, "training.optimizer.nesterov", map.problems())) {
                 optimizer.nesterov = *value;
                 if (*value && optimizer.momentum <= 0.0)
                     map.problems().add(nesterov->Mark(), "training.optimizer.nesterov",

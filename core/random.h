@@ -21,8 +21,7 @@ inline std::uint64_t uniformIndex(std::mt19937_64& rng, std::uint64_t bound)
     return value % bound;
 }
 
-template <typename T>
-void seededShuffle(std::vector<T>& items, std::mt19937_64& rng)
+template <typename T> void seededShuffle(std::vector<T>& items, std::mt19937_64& rng)
 {
     for (std::size_t i = items.size(); i > 1; --i)
         std::swap(items[i - 1], items[uniformIndex(rng, i)]);

@@ -40,7 +40,8 @@ TrainDevSplit stratifiedSplit(const std::vector<std::uint8_t>& labels, double de
     auto byClass = indicesByClass(labels, allIndices(labels.size()));
     for (IndexList& members : byClass) {
         seededShuffle(members, rng);
-        const auto devCount = static_cast<std::size_t>(std::llround(double(members.size()) * devFraction));
+        const auto devCount =
+            static_cast<std::size_t>(std::llround(double(members.size()) * devFraction));
         split.dev.insert(split.dev.end(), members.begin(), members.begin() + devCount);
         split.train.insert(split.train.end(), members.begin() + devCount, members.end());
     }

@@ -14,11 +14,16 @@ namespace {
 std::string kindOf(const YAML::Node& node)
 {
     switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-    default: return "an undefined value";
+    case YAML::NodeType::Null:
+        return "nothing";
+    case YAML::NodeType::Sequence:
+        return "a list";
+    case YAML::NodeType::Map:
+        return "a mapping";
+    case YAML::NodeType::Scalar:
+        return "'" + node.Scalar() + "'";
+    default:
+        return "an undefined value";
     }
 }
 
@@ -56,7 +61,8 @@ std::string formatNumber(double value)
 
 } // namespace
 
-void ProblemList::add(const YAML::Mark& mark, const std::string& keyPath, const std::string& message)
+void ProblemList::add(const YAML::Mark& mark, const std::string& keyPath,
+                      const std::string& message)
 {
     PresetProblem problem;
     problem.file = m_file;
@@ -109,7 +115,8 @@ std::optional<double> readNumber(const YAML::Node& node, const std::string& path
     const bool aboveMin = minInclusive ? value >= min : value > min;
     const bool belowMax = maxInclusive ? value <= max : value < max;
     if (!aboveMin || !belowMax) {
-        const std::string upper = max == std::numeric_limits<double>::max() ? "∞" : formatNumber(max);
+        const std::string upper =
+            max == std::numeric_limits<double>::max() ? "∞" : formatNumber(max);
         problems.add(node.Mark(), path,
                      text + " is out of range " + (minInclusive ? "[" : "(") + formatNumber(min) +
                          ", " + upper + (maxInclusive && upper != "∞" ? "]" : ")"));
@@ -136,11 +143,14 @@ std::optional<std::string> readString(const YAML::Node& node, const std::string&
 }
 
 std::optional<std::string> readChoice(const YAML::Node& node, const std::string& path,
-                                      ProblemList& problems, const std::vector<std::string>& allowed)
+                                      ProblemList& problems,
+                                      const std::vector<std::string>& allowed)
 {
-    if (node.IsScalar() && std::find(allowed.begin(), allowed.end(), node.Scalar()) != allowed.end())
+    if (node.IsScalar() &&
+        std::find(allowed.begin(), allowed.end(), node.Scalar()) != allowed.end())
         return node.Scalar();
-    problems.add(node.Mark(), path, "expected one of " + joinNames(allowed) + ", got " + kindOf(node));
+    problems.add(node.Mark(), path,
+                 "expected one of " + joinNames(allowed) + ", got " + kindOf(node));
     return std::nullopt;
 }
 
@@ -230,7 +240,8 @@ void MapReader::finish(const std::vector<std::string>& allowedKeys)
     }
 }
 
-void MapReader::integer(const std::string& key, int& target, long long min, long long max, bool required)
+void MapReader::integer(const std::string& key, int& target, long long min, long long max,
+                        bool required)
 {
     if (auto node = take(key, required))
         if (auto value = readInteger(*node, pathOf(key), m_problems, min, max))
@@ -249,7 +260,8 @@ void MapReader::number(const std::string& key, double& target, double min, doubl
                        bool minInclusive, bool maxInclusive, bool required)
 {
     if (auto node = take(key, required))
-        if (auto value = readNumber(*node, pathOf(key), m_problems, min, max, minInclusive, maxInclusive))
+        if (auto value =
+                readNumber(*node, pathOf(key), m_problems, min, max, minInclusive, maxInclusive))
             target = *value;
 }
 

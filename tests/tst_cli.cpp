@@ -17,7 +17,8 @@ struct Result
     QString err;
 };
 
-Result runCli(const QStringList& arguments, const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
+Result runCli(const QStringList& arguments,
+              const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
     process.setProcessEnvironment(environment);
@@ -100,7 +101,8 @@ private Q_SLOTS:
         const Result r = runCli({"summary", ATELIER_PRESETS_DIR "/cnn_large.yaml"});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("Model: cnn_large"));
-        QVERIFY2(r.out.contains(QRegularExpression("max_pool2d_3 \\(MaxPool2D\\)\\s+128×4×4")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression("max_pool2d_3 \\(MaxPool2D\\)\\s+128×4×4")),
+                 qPrintable(r.out));
         QVERIFY(r.out.contains("Total params: 398,090"));
         QVERIFY(r.err.isEmpty());
     }
@@ -119,7 +121,8 @@ private Q_SLOTS:
 )");
         const Result r = runCli({"summary", path});
         QCOMPARE(r.exitCode, 2);
-        QCOMPARE(r.err.trimmed(), path + ": layer 4 conv2d: needs a 3-D input (C×H×W) but gets 128 after flatten");
+        QCOMPARE(r.err.trimmed(),
+                 path + ": layer 4 conv2d: needs a 3-D input (C×H×W) but gets 128 after flatten");
         QVERIFY(r.out.isEmpty());
     }
 
@@ -128,8 +131,9 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("yaml");
         QTest::addColumn<QString>("expected");
         QTest::newRow("syntax") << QByteArray("model: {layers: [\n") << ":2:1: YAML syntax error";
-        QTest::newRow("wrong type") << QByteArray("model:\n  layers:\n    - {type: dense, units: x}\n")
-                                    << ":3:28 model.layers[1].units: expected an integer, got 'x'";
+        QTest::newRow("wrong type")
+            << QByteArray("model:\n  layers:\n    - {type: dense, units: x}\n")
+            << ":3:28 model.layers[1].units: expected an integer, got 'x'";
         QTest::newRow("duplicate") << QByteArray("model:\n  layers: []\nmodel: {}\n")
                                    << ":3:1 model: duplicate key (first set at line 1)";
     }
@@ -152,13 +156,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("stderrFragment");
         QTest::newRow("no command") << QStringList{} << 2 << "A subcommand is required";
         QTest::newRow("unknown command") << QStringList{"trian"} << 2 << "unknown command 'trian'";
-        QTest::newRow("summary without preset") << QStringList{"summary"} << 2 << "preset is required";
-        QTest::newRow("missing preset file") << QStringList{"summary", "/nonexistent.yaml"} << 2
-                                             << "/nonexistent.yaml: cannot open";
-        QTest::newRow("dev fraction out of range") << QStringList{"data", "--dev-fraction", "1.5"} << 2
-                                                   << "--dev-fraction";
-        QTest::newRow("dev fraction not a number") << QStringList{"data", "--dev-fraction", "abc"} << 2
-                                                   << "--dev-fraction";
+        QTest::newRow("summary without preset")
+            << QStringList{"summary"} << 2 << "preset is required";
+        QTest::newRow("missing preset file")
+            << QStringList{"summary", "/nonexistent.yaml"} << 2 << "/nonexistent.yaml: cannot open";
+        QTest::newRow("dev fraction out of range")
+            << QStringList{"data", "--dev-fraction", "1.5"} << 2 << "--dev-fraction";
+        QTest::newRow("dev fraction not a number")
+            << QStringList{"data", "--dev-fraction", "abc"} << 2 << "--dev-fraction";
         QTest::newRow("unknown option") << QStringList{"data", "--bogus"} << 2 << "--bogus";
         QTest::newRow("help") << QStringList{"--help"} << 0 << "";
         QTest::newRow("command help") << QStringList{"summary", "--help"} << 0 << "";

@@ -8,7 +8,6 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -90,7 +89,8 @@ private Q_SLOTS:
 
         writeBytes(labels, labelsFile({1, 2}));
         QString message = messageOf([&] { loadImageSet(images, labels); });
-        QVERIFY2(message.contains(QString::fromStdString(labels) + ": holds 2 labels but"), qPrintable(message));
+        QVERIFY2(message.contains(QString::fromStdString(labels) + ": holds 2 labels but"),
+                 qPrintable(message));
 
         writeBytes(labels, labelsFile({1, 12, 3}));
         message = messageOf([&] { loadImageSet(images, labels); });
@@ -210,7 +210,8 @@ private Q_SLOTS:
             QCOMPARE(classCounts(data.train.labels, split.dev)[c], std::int64_t(1200));
             QCOMPARE(classCounts(data.test.labels)[c], std::int64_t(1000));
         }
-        const PixelTransform standard = pixelTransform(Normalization::Standardize, data.train, split.train);
+        const PixelTransform standard =
+            pixelTransform(Normalization::Standardize, data.train, split.train);
         // Fashion-MNIST's pixel mean is about 0.286 and its std about 0.353.
         QVERIFY(std::abs(-standard.shift / (standard.scale * 255.0f) - 0.286f) < 0.01f);
     }

@@ -29,7 +29,8 @@ private:
     {
         try {
             readIdxFile(file, kind, maxBytes);
-            QFAIL(qPrintable("no error for " + QString::fromStdString(file) + "; expected: " + fragment));
+            QFAIL(qPrintable("no error for " + QString::fromStdString(file) +
+                             "; expected: " + fragment));
         } catch (const DataError& e) {
             const QString message = QString::fromUtf8(e.what());
             QVERIFY2(message.contains(QString::fromStdString(file)), qPrintable(message));
@@ -80,18 +81,23 @@ private Q_SLOTS:
         QTest::addColumn<IdxKind>("kind");
         QTest::addColumn<QString>("fragment");
 
-        QTest::newRow("empty") << Bytes{} << IdxKind::Labels << "the file ends before its magic number";
+        QTest::newRow("empty") << Bytes{} << IdxKind::Labels
+                               << "the file ends before its magic number";
         QTest::newRow("short magic") << Bytes{0, 0, 8} << IdxKind::Labels << "truncated header";
         QTest::newRow("labels magic in images file")
-            << labelsFile({1, 2}) << IdxKind::Images << "bad magic number 2049 (a labels file), expected 2051";
+            << labelsFile({1, 2}) << IdxKind::Images
+            << "bad magic number 2049 (a labels file), expected 2051";
         QTest::newRow("images magic in labels file")
-            << imagesFile(1) << IdxKind::Labels << "bad magic number 2051 (an images file), expected 2049";
-        QTest::newRow("random magic") << idxBytes(0x12345678, {1}, {0}) << IdxKind::Labels
-                                      << "bad magic number 305419896";
-        QTest::newRow("header cut in dims") << idxBytes(2051, {2, 28}, {}) << IdxKind::Images
-                                            << "ends before its column count";
-        QTest::newRow("zero count") << idxBytes(2049, {0}, {}) << IdxKind::Labels << "item count is 0";
-        QTest::newRow("zero rows") << idxBytes(2051, {1, 0, 28}, {}) << IdxKind::Images << "row count is 0";
+            << imagesFile(1) << IdxKind::Labels
+            << "bad magic number 2051 (an images file), expected 2049";
+        QTest::newRow("random magic")
+            << idxBytes(0x12345678, {1}, {0}) << IdxKind::Labels << "bad magic number 305419896";
+        QTest::newRow("header cut in dims")
+            << idxBytes(2051, {2, 28}, {}) << IdxKind::Images << "ends before its column count";
+        QTest::newRow("zero count")
+            << idxBytes(2049, {0}, {}) << IdxKind::Labels << "item count is 0";
+        QTest::newRow("zero rows")
+            << idxBytes(2051, {1, 0, 28}, {}) << IdxKind::Images << "row count is 0";
         QTest::newRow("overflowing dims")
             << idxBytes(2051, {0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu}, {}) << IdxKind::Images
             << "more than 512 MiB";
@@ -101,7 +107,8 @@ private Q_SLOTS:
                                         << "declares 2352 data bytes but the file ends after 2342";
         Bytes longer = labelsFile({1, 2, 3});
         longer.push_back(9);
-        QTest::newRow("trailing bytes") << longer << IdxKind::Labels << "trailing bytes after the 3 data bytes";
+        QTest::newRow("trailing bytes")
+            << longer << IdxKind::Labels << "trailing bytes after the 3 data bytes";
     }
 
     void rejectsMalformedFiles()
@@ -119,7 +126,8 @@ private Q_SLOTS:
     void rejectsNonGzipDataUnderGzName()
     {
         writeBytes(path("plain.gz"), labelsFile({1, 2}));
-        expectFailure(path("plain.gz"), IdxKind::Labels, "not gzip data although the name ends in .gz");
+        expectFailure(path("plain.gz"), IdxKind::Labels,
+                      "not gzip data although the name ends in .gz");
     }
 
     void rejectsTruncatedGzipStream_data()

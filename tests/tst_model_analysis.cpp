@@ -18,7 +18,8 @@ LayerSpec dense(int units, ActivationKind activation = ActivationKind::Linear)
     return layer;
 }
 
-LayerSpec conv(int filters, int kernel, Padding padding = Padding::Valid, int stride = 1, int dilation = 1)
+LayerSpec conv(int filters, int kernel, Padding padding = Padding::Valid, int stride = 1,
+               int dilation = 1)
 {
     LayerSpec layer = layerDefaults(LayerType::Conv2D);
     layer.filters = filters;
@@ -38,7 +39,10 @@ LayerSpec pool(LayerType type, int size, Padding padding = Padding::Valid, int s
     return layer;
 }
 
-LayerSpec plain(LayerType type) { return layerDefaults(type); }
+LayerSpec plain(LayerType type)
+{
+    return layerDefaults(type);
+}
 
 ModelSpec imageModel(std::vector<LayerSpec> layers)
 {
@@ -101,24 +105,36 @@ private Q_SLOTS:
         QTest::addColumn<qint64>("trainable");
         QTest::addColumn<qint64>("nonTrainable");
         // Every layer under test receives 8×14×14 (see eachLayerTypeInfersItsShape).
-        QTest::newRow("conv valid") << conv(16, 3) << "16×12×12" << qint64(8 * 9 * 16 + 16) << qint64(0);
-        QTest::newRow("conv same") << conv(16, 3, Padding::Same) << "16×14×14" << qint64(1168) << qint64(0);
-        QTest::newRow("conv same stride 2") << conv(4, 3, Padding::Same, 2) << "4×7×7" << qint64(292) << qint64(0);
-        QTest::newRow("conv valid stride 2") << conv(4, 3, Padding::Valid, 2) << "4×6×6" << qint64(292) << qint64(0);
-        QTest::newRow("conv dilated") << conv(4, 3, Padding::Valid, 1, 2) << "4×10×10" << qint64(292) << qint64(0);
+        QTest::newRow("conv valid")
+            << conv(16, 3) << "16×12×12" << qint64(8 * 9 * 16 + 16) << qint64(0);
+        QTest::newRow("conv same")
+            << conv(16, 3, Padding::Same) << "16×14×14" << qint64(1168) << qint64(0);
+        QTest::newRow("conv same stride 2")
+            << conv(4, 3, Padding::Same, 2) << "4×7×7" << qint64(292) << qint64(0);
+        QTest::newRow("conv valid stride 2")
+            << conv(4, 3, Padding::Valid, 2) << "4×6×6" << qint64(292) << qint64(0);
+        QTest::newRow("conv dilated")
+            << conv(4, 3, Padding::Valid, 1, 2) << "4×10×10" << qint64(292) << qint64(0);
         LayerSpec noBias = conv(4, 1);
         noBias.useBias = false;
         QTest::newRow("conv 1x1 no bias") << noBias << "4×14×14" << qint64(32) << qint64(0);
         LayerSpec rect = conv(2, 1);
         rect.kernel = {3, 5};
         QTest::newRow("conv 3x5") << rect << "2×12×10" << qint64(8 * 15 * 2 + 2) << qint64(0);
-        QTest::newRow("max pool 2") << pool(LayerType::MaxPool2D, 2) << "8×7×7" << qint64(0) << qint64(0);
-        QTest::newRow("max pool 3 valid") << pool(LayerType::MaxPool2D, 3) << "8×4×4" << qint64(0) << qint64(0);
-        QTest::newRow("max pool 3 same") << pool(LayerType::MaxPool2D, 3, Padding::Same) << "8×5×5" << qint64(0) << qint64(0);
-        QTest::newRow("avg pool 2 stride 1") << pool(LayerType::AvgPool2D, 2, Padding::Valid, 1) << "8×13×13" << qint64(0) << qint64(0);
-        QTest::newRow("batch norm") << plain(LayerType::BatchNorm) << "8×14×14" << qint64(16) << qint64(16);
-        QTest::newRow("dropout") << plain(LayerType::Dropout) << "8×14×14" << qint64(0) << qint64(0);
-        QTest::newRow("activation") << plain(LayerType::Activation) << "8×14×14" << qint64(0) << qint64(0);
+        QTest::newRow("max pool 2")
+            << pool(LayerType::MaxPool2D, 2) << "8×7×7" << qint64(0) << qint64(0);
+        QTest::newRow("max pool 3 valid")
+            << pool(LayerType::MaxPool2D, 3) << "8×4×4" << qint64(0) << qint64(0);
+        QTest::newRow("max pool 3 same")
+            << pool(LayerType::MaxPool2D, 3, Padding::Same) << "8×5×5" << qint64(0) << qint64(0);
+        QTest::newRow("avg pool 2 stride 1") << pool(LayerType::AvgPool2D, 2, Padding::Valid, 1)
+                                             << "8×13×13" << qint64(0) << qint64(0);
+        QTest::newRow("batch norm")
+            << plain(LayerType::BatchNorm) << "8×14×14" << qint64(16) << qint64(16);
+        QTest::newRow("dropout") << plain(LayerType::Dropout) << "8×14×14" << qint64(0)
+                                 << qint64(0);
+        QTest::newRow("activation")
+            << plain(LayerType::Activation) << "8×14×14" << qint64(0) << qint64(0);
         QTest::newRow("flatten") << plain(LayerType::Flatten) << "1568" << qint64(0) << qint64(0);
     }
 
@@ -129,7 +145,8 @@ private Q_SLOTS:
         QFETCH(qint64, trainable);
         QFETCH(qint64, nonTrainable);
         // 1×28×28 → conv 8 same → 8×28×28 → pool 2 → 8×14×14 → layer under test
-        const ModelSpec spec = imageModel({conv(8, 3, Padding::Same), pool(LayerType::MaxPool2D, 2), layer});
+        const ModelSpec spec =
+            imageModel({conv(8, 3, Padding::Same), pool(LayerType::MaxPool2D, 2), layer});
         const ModelReport report = analyzeModel(spec, 10);
         const LayerReport& row = report.layers.at(2);
         QVERIFY2(row.error.empty(), row.error.c_str());
@@ -142,7 +159,8 @@ private Q_SLOTS:
     {
         ModelSpec spec;
         spec.inputShape = {784};
-        spec.layers = {dense(32, ActivationKind::Relu), plain(LayerType::BatchNorm), dense(10, ActivationKind::Softmax)};
+        spec.layers = {dense(32, ActivationKind::Relu), plain(LayerType::BatchNorm),
+                       dense(10, ActivationKind::Softmax)};
         const ModelReport report = analyzeModel(spec, 10);
         QVERIFY(report.valid());
         QCOMPARE(report.layers[1].trainableParams, qint64(64));
@@ -160,40 +178,54 @@ private Q_SLOTS:
         const QVector<int> image = {1, 28, 28};
         QTest::newRow("conv after flatten")
             << image
-            << QVector<LayerSpec>{plain(LayerType::Flatten), dense(128), plain(LayerType::Flatten), conv(8, 3), dense(10)}
+            << QVector<LayerSpec>{plain(LayerType::Flatten), dense(128), plain(LayerType::Flatten),
+                                  conv(8, 3), dense(10)}
             << "layer 4 conv2d: needs a 3-D input (C×H×W) but gets 128 after flatten";
-        QTest::newRow("conv on flat input") << QVector<int>{784} << QVector<LayerSpec>{conv(8, 3)}
-                                            << "layer 1 conv2d: needs a 3-D input (C×H×W) but gets 784 (the model input is flat";
-        QTest::newRow("dense on image") << image << QVector<LayerSpec>{dense(10)}
-                                        << "layer 1 dense: needs a flat input but gets 1×28×28; add a Flatten layer before it";
+        QTest::newRow("conv on flat input")
+            << QVector<int>{784} << QVector<LayerSpec>{conv(8, 3)}
+            << "layer 1 conv2d: needs a 3-D input (C×H×W) but gets 784 (the model input is flat";
+        QTest::newRow("dense on image")
+            << image << QVector<LayerSpec>{dense(10)}
+            << "layer 1 dense: needs a flat input but gets 1×28×28; add a Flatten layer before it";
         QTest::newRow("pool larger than input")
-            << image << QVector<LayerSpec>{pool(LayerType::MaxPool2D, 8), pool(LayerType::MaxPool2D, 4), plain(LayerType::Flatten), dense(10)}
+            << image
+            << QVector<LayerSpec>{pool(LayerType::MaxPool2D, 8), pool(LayerType::MaxPool2D, 4),
+                                  plain(LayerType::Flatten), dense(10)}
             << "layer 2 max_pool2d: pool 4×4 is larger than its 3×3 input";
         QTest::newRow("kernel larger than input")
-            << image << QVector<LayerSpec>{conv(4, 29)} << "layer 1 conv2d: kernel 29×29 is larger than its 28×28 input";
-        QTest::newRow("wrong output size") << QVector<int>{784} << QVector<LayerSpec>{dense(128)}
-                                           << "model: the stack ends with 128 outputs but must end with 10";
-        QTest::newRow("spatial output") << image << QVector<LayerSpec>{conv(10, 28)}
-                                        << "model: the stack ends with 10×1×1 but must end with 10 class scores";
+            << image << QVector<LayerSpec>{conv(4, 29)}
+            << "layer 1 conv2d: kernel 29×29 is larger than its 28×28 input";
+        QTest::newRow("wrong output size")
+            << QVector<int>{784} << QVector<LayerSpec>{dense(128)}
+            << "model: the stack ends with 128 outputs but must end with 10";
+        QTest::newRow("spatial output")
+            << image << QVector<LayerSpec>{conv(10, 28)}
+            << "model: the stack ends with 10×1×1 but must end with 10 class scores";
         QTest::newRow("empty") << image << QVector<LayerSpec>{} << "model: the stack is empty";
-        QTest::newRow("bad input") << QVector<int>{3, 32, 32} << QVector<LayerSpec>{dense(10)}
-                                   << "model: the input must be 1×28×28 (images) or 784 (flat pixels), not 3×32×32";
+        QTest::newRow("bad input")
+            << QVector<int>{3, 32, 32} << QVector<LayerSpec>{dense(10)}
+            << "model: the input must be 1×28×28 (images) or 784 (flat pixels), not 3×32×32";
         QTest::newRow("softmax inside")
-            << QVector<int>{784} << QVector<LayerSpec>{dense(32, ActivationKind::Softmax), dense(10)}
+            << QVector<int>{784}
+            << QVector<LayerSpec>{dense(32, ActivationKind::Softmax), dense(10)}
             << "layer 1 dense: softmax belongs on the output layer only";
         LayerSpec zeroUnits = dense(0);
-        QTest::newRow("zero units") << QVector<int>{784} << QVector<LayerSpec>{zeroUnits} << "layer 1 dense: units must be at least 1";
+        QTest::newRow("zero units") << QVector<int>{784} << QVector<LayerSpec>{zeroUnits}
+                                    << "layer 1 dense: units must be at least 1";
         LayerSpec badRate = plain(LayerType::Dropout);
         badRate.rate = 1.0;
-        QTest::newRow("dropout rate 1") << QVector<int>{784} << QVector<LayerSpec>{badRate, dense(10)}
-                                        << "layer 1 dropout: rate must be in [0, 1)";
+        QTest::newRow("dropout rate 1")
+            << QVector<int>{784} << QVector<LayerSpec>{badRate, dense(10)}
+            << "layer 1 dropout: rate must be in [0, 1)";
         LayerSpec heBias = dense(10);
         heBias.biasInit = Initializer::of(InitKind::HeUniform);
-        QTest::newRow("he bias") << QVector<int>{784} << QVector<LayerSpec>{heBias} << "layer 1 dense: bias_init must be zeros, uniform or normal";
+        QTest::newRow("he bias") << QVector<int>{784} << QVector<LayerSpec>{heBias}
+                                 << "layer 1 dense: bias_init must be zeros, uniform or normal";
         LayerSpec named = dense(10);
         named.name = "out";
-        QTest::newRow("duplicate names") << QVector<int>{784} << QVector<LayerSpec>{named, named}
-                                         << "layer 2 dense: the name 'out' is already used by layer 1";
+        QTest::newRow("duplicate names")
+            << QVector<int>{784} << QVector<LayerSpec>{named, named}
+            << "layer 2 dense: the name 'out' is already used by layer 1";
     }
 
     void invalidStacksAreExplained()
@@ -215,7 +247,8 @@ private Q_SLOTS:
 
     void layersAfterAnInvalidOneHaveUnknownShapes()
     {
-        const ModelReport report = analyzeModel(imageModel({dense(10), plain(LayerType::Flatten)}), 10);
+        const ModelReport report =
+            analyzeModel(imageModel({dense(10), plain(LayerType::Flatten)}), 10);
         QVERIFY(!report.layers[0].error.empty());
         QVERIFY(!report.layers[1].output.known());
         QVERIFY(report.layers[1].error.empty()); // one cause, reported once
@@ -245,16 +278,21 @@ private Q_SLOTS:
         QFETCH(int, dilation);
         QFETCH(bool, same);
         QFETCH(int, expected);
-        QCOMPARE(windowOutputSize(input, kernel, stride, dilation, same ? Padding::Same : Padding::Valid),
+        QCOMPARE(windowOutputSize(input, kernel, stride, dilation,
+                                  same ? Padding::Same : Padding::Valid),
                  std::int64_t(expected));
     }
 
     void summaryListsLayersAndTotals()
     {
         const Preset loaded = loadPreset(ATELIER_PRESETS_DIR "/cnn_medium.yaml");
-        const QString summary = QString::fromStdString(formatSummary(analyzeModel(loaded.model, 10)));
-        QVERIFY2(summary.contains(QRegularExpression("conv2d_2 \\(Conv2D\\)\\s+64×14×14\\s+18,496")), qPrintable(summary));
-        QVERIFY2(summary.contains(QRegularExpression("dense_1 \\(Dense\\)\\s+10\\s+31,370")), qPrintable(summary));
+        const QString summary =
+            QString::fromStdString(formatSummary(analyzeModel(loaded.model, 10)));
+        QVERIFY2(
+            summary.contains(QRegularExpression("conv2d_2 \\(Conv2D\\)\\s+64×14×14\\s+18,496")),
+            qPrintable(summary));
+        QVERIFY2(summary.contains(QRegularExpression("dense_1 \\(Dense\\)\\s+10\\s+31,370")),
+                 qPrintable(summary));
         QVERIFY(summary.contains("Total params: 50,186"));
         QVERIFY(summary.contains("Trainable params: 50,186"));
         QVERIFY(summary.contains("Non-trainable params: 0"));

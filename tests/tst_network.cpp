@@ -8,7 +8,6 @@
 
 #include <QDir>
 #include <QtTest>
-
 #include <cmath>
 
 using namespace atelier;
@@ -89,7 +88,8 @@ private Q_SLOTS:
                                 QTest::addRow("%s side %d window %d stride %d dilation %d %s",
                                               layerTypeName(type).c_str(), side, window, stride,
                                               dilation, paddingName(padding).c_str())
-                                    << int(type) << side << window << stride << dilation << int(padding);
+                                    << int(type) << side << window << stride << dilation
+                                    << int(padding);
                             }
     }
 
@@ -105,7 +105,8 @@ private Q_SLOTS:
         ModelSpec spec;
         LayerSpec shrink = windowLayer(LayerType::Conv2D, 29 - side, 1, 1, Padding::Valid);
         spec.layers.push_back(shrink);
-        spec.layers.push_back(windowLayer(LayerType(type), window, stride, dilation, Padding(padding)));
+        spec.layers.push_back(
+            windowLayer(LayerType(type), window, stride, dilation, Padding(padding)));
         spec.layers.push_back(layerDefaults(LayerType::Flatten));
         spec.layers.push_back(layerDefaults(LayerType::Dense));
         const ModelReport report = analyzeModel(spec, 10);
@@ -158,12 +159,15 @@ private Q_SLOTS:
         LayerSpec negate = layerDefaults(LayerType::Dense);
         spec.layers = {identityLike, relu, negate};
         const Network network(spec, 2);
-        const std::vector<float> hidden = network.layerActivations(std::vector<float>(784, 1.0f), 1);
+        const std::vector<float> hidden =
+            network.layerActivations(std::vector<float>(784, 1.0f), 1);
         QCOMPARE(hidden.size(), std::size_t(10));
         for (float value : hidden)
             QVERIFY(value >= 0.5f && value <= 0.6f);
-        QVERIFY_EXCEPTION_THROWN(network.layerActivations(std::vector<float>(10, 0.0f), 0), InputError);
-        QVERIFY_EXCEPTION_THROWN(network.layerActivations(std::vector<float>(784, 0.0f), 3), InputError);
+        QVERIFY_EXCEPTION_THROWN(network.layerActivations(std::vector<float>(10, 0.0f), 0),
+                                 InputError);
+        QVERIFY_EXCEPTION_THROWN(network.layerActivations(std::vector<float>(784, 0.0f), 3),
+                                 InputError);
     }
 
     void initializersRespectTheirRanges_data()
@@ -175,11 +179,16 @@ private Q_SLOTS:
         // A 784→256 dense layer: fan_in 784, fan_out 256.
         const double uniformHe = std::sqrt(6.0 / 784);
         const double uniformGlorot = std::sqrt(6.0 / (784 + 256));
-        QTest::newRow("he_uniform") << Initializer::of(InitKind::HeUniform) << uniformHe << 0.0 << uniformHe / std::sqrt(3.0);
-        QTest::newRow("he_normal") << Initializer::of(InitKind::HeNormal) << 1e9 << 0.0 << std::sqrt(2.0 / 784);
-        QTest::newRow("glorot_uniform") << Initializer::of(InitKind::GlorotUniform) << uniformGlorot << 0.0 << uniformGlorot / std::sqrt(3.0);
-        QTest::newRow("glorot_normal") << Initializer::of(InitKind::GlorotNormal) << 1e9 << 0.0 << std::sqrt(2.0 / (784 + 256));
-        QTest::newRow("uniform") << Initializer::uniform(0.1, 0.3) << 0.1 << 0.2 << 0.2 / std::sqrt(12.0);
+        QTest::newRow("he_uniform") << Initializer::of(InitKind::HeUniform) << uniformHe << 0.0
+                                    << uniformHe / std::sqrt(3.0);
+        QTest::newRow("he_normal")
+            << Initializer::of(InitKind::HeNormal) << 1e9 << 0.0 << std::sqrt(2.0 / 784);
+        QTest::newRow("glorot_uniform") << Initializer::of(InitKind::GlorotUniform) << uniformGlorot
+                                        << 0.0 << uniformGlorot / std::sqrt(3.0);
+        QTest::newRow("glorot_normal") << Initializer::of(InitKind::GlorotNormal) << 1e9 << 0.0
+                                       << std::sqrt(2.0 / (784 + 256));
+        QTest::newRow("uniform") << Initializer::uniform(0.1, 0.3) << 0.1 << 0.2
+                                 << 0.2 / std::sqrt(12.0);
         QTest::newRow("normal") << Initializer::normal(1.0, 0.5) << 1e9 << 1.0 << 0.5;
         QTest::newRow("zeros") << Initializer::of(InitKind::Zeros) << 0.0 << 0.0 << 0.0;
     }

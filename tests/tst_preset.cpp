@@ -57,8 +57,14 @@ Preset everythingPreset()
     LayerSpec out = layerDefaults(LayerType::Dense);
     out.kernelInit = Initializer::of(InitKind::GlorotNormal);
     out.activation = ActivationKind::Softmax;
-    preset.model.layers = {conv, batchNorm, pool, activation, layerDefaults(LayerType::MaxPool2D),
-                           layerDefaults(LayerType::Flatten), dropout, out};
+    preset.model.layers = {conv,
+                           batchNorm,
+                           pool,
+                           activation,
+                           layerDefaults(LayerType::MaxPool2D),
+                           layerDefaults(LayerType::Flatten),
+                           dropout,
+                           out};
     preset.training.optimizer.kind = OptimizerKind::Adam;
     preset.training.optimizer.learningRate = 0.0003;
     preset.training.optimizer.beta1 = 0.85;
@@ -90,7 +96,8 @@ private Q_SLOTS:
         QCOMPARE(result.preset.model.layers.size(), std::size_t(2));
         QCOMPARE(result.preset.model.layers[0].units, 64);
         QCOMPARE(result.preset.model.layers[0].activation, ActivationKind::Relu);
-        QCOMPARE(result.preset.model.layers[0].kernelInit, Initializer::of(InitKind::GlorotUniform));
+        QCOMPARE(result.preset.model.layers[0].kernelInit,
+                 Initializer::of(InitKind::GlorotUniform));
         QCOMPARE(result.preset.training.batchSize, 32);
         QCOMPARE(result.preset.data.devFraction, 0.2);
         QVERIFY(!result.preset.training.earlyStopping.enabled);
@@ -101,62 +108,88 @@ private Q_SLOTS:
         QTest::addColumn<QString>("yaml");
         QTest::addColumn<QString>("expected");
         const QString layers = "model:\n  input: [784]\n  layers:\n";
-        QTest::newRow("syntax error") << "model: [1, 2\nname: x\n" << "p.yaml:2:5: YAML syntax error";
-        QTest::newRow("top level not a map") << "- a\n- b\n" << "p.yaml:1:1: expected a mapping";
-        QTest::newRow("empty file") << "" << "p.yaml: expected a mapping (key: value lines), got nothing";
-        QTest::newRow("missing model") << "name: x\n" << "p.yaml:1:1 model: missing key 'model'";
-        QTest::newRow("missing layers") << "name: x\nmodel:\n  input: [784]\n" << "p.yaml:3:3 model.layers: missing key 'layers'";
-        QTest::newRow("unknown top key") << QString(kValid) + "trainig: {}\n"
-                                         << "p.yaml:7:1 trainig: unknown key 'trainig'; did you mean 'training'?";
+        QTest::newRow("syntax error") << "model: [1, 2\nname: x\n"
+                                      << "p.yaml:2:5: YAML syntax error";
+        QTest::newRow("top level not a map") << "- a\n- b\n"
+                                             << "p.yaml:1:1: expected a mapping";
+        QTest::newRow("empty file") << ""
+                                    << "p.yaml: expected a mapping (key: value lines), got nothing";
+        QTest::newRow("missing model") << "name: x\n"
+                                       << "p.yaml:1:1 model: missing key 'model'";
+        QTest::newRow("missing layers") << "name: x\nmodel:\n  input: [784]\n"
+                                        << "p.yaml:3:3 model.layers: missing key 'layers'";
+        QTest::newRow("unknown top key")
+            << QString(kValid) + "trainig: {}\n"
+            << "p.yaml:7:1 trainig: unknown key 'trainig'; did you mean 'training'?";
         QTest::newRow("duplicate key") << QString(kValid) + "name: again\n"
                                        << "p.yaml:7:1 name: duplicate key (first set at line 1)";
         QTest::newRow("missing units") << layers + "    - {type: dense, activation: relu}\n"
                                        << "p.yaml:4:7 model.layers[1].units: missing key 'units'";
-        QTest::newRow("units wrong type") << layers + "    - {type: dense, units: many}\n"
-                                          << "p.yaml:4:28 model.layers[1].units: expected an integer, got 'many'";
+        QTest::newRow("units wrong type")
+            << layers + "    - {type: dense, units: many}\n"
+            << "p.yaml:4:28 model.layers[1].units: expected an integer, got 'many'";
         QTest::newRow("units float") << layers + "    - {type: dense, units: 12.5}\n"
                                      << "model.layers[1].units: expected an integer, got '12.5'";
-        QTest::newRow("units out of range") << layers + "    - {type: dense, units: 0}\n"
-                                            << "p.yaml:4:28 model.layers[1].units: 0 is out of range [1, 1000000]";
-        QTest::newRow("unknown layer type") << layers + "    - {type: lstm, units: 3}\n"
-                                            << "p.yaml:4:14 model.layers[1].type: expected one of dense, conv2d, max_pool2d";
-        QTest::newRow("missing layer type") << layers + "    - {units: 3}\n"
-                                            << "p.yaml:4:7 model.layers[1].type: missing key 'type'";
-        QTest::newRow("key of another layer type") << layers + "    - {type: dense, units: 3, filters: 8}\n"
-                                                   << "p.yaml:4:31 model.layers[1].filters: unknown key 'filters'";
-        QTest::newRow("bad activation") << layers + "    - {type: dense, units: 3, activation: gelu}\n"
-                                        << "model.layers[1].activation: expected one of linear, relu, sigmoid, tanh, elu, leaky_relu, softmax, got 'gelu'";
-        QTest::newRow("layer not a map") << layers + "    - dense\n" << "p.yaml:4:7 model.layers[1]: expected a mapping";
-        QTest::newRow("layers not a list") << "model:\n  layers: 3\n" << "p.yaml:2:11 model.layers: expected a list of layers";
-        QTest::newRow("kernel list too long") << layers + "    - {type: conv2d, filters: 3, kernel: [1, 2, 3]}\n"
-                                              << "model.layers[1].kernel: expected n or [height, width]";
+        QTest::newRow("units out of range")
+            << layers + "    - {type: dense, units: 0}\n"
+            << "p.yaml:4:28 model.layers[1].units: 0 is out of range [1, 1000000]";
+        QTest::newRow("unknown layer type")
+            << layers + "    - {type: lstm, units: 3}\n"
+            << "p.yaml:4:14 model.layers[1].type: expected one of dense, conv2d, max_pool2d";
+        QTest::newRow("missing layer type")
+            << layers + "    - {units: 3}\n"
+            << "p.yaml:4:7 model.layers[1].type: missing key 'type'";
+        QTest::newRow("key of another layer type")
+            << layers + "    - {type: dense, units: 3, filters: 8}\n"
+            << "p.yaml:4:31 model.layers[1].filters: unknown key 'filters'";
+        QTest::newRow("bad activation")
+            << layers + "    - {type: dense, units: 3, activation: gelu}\n"
+            << "model.layers[1].activation: expected one of linear, relu, sigmoid, tanh, elu, "
+               "leaky_relu, softmax, got 'gelu'";
+        QTest::newRow("layer not a map") << layers + "    - dense\n"
+                                         << "p.yaml:4:7 model.layers[1]: expected a mapping";
+        QTest::newRow("layers not a list") << "model:\n  layers: 3\n"
+                                           << "p.yaml:2:11 model.layers: expected a list of layers";
+        QTest::newRow("kernel list too long")
+            << layers + "    - {type: conv2d, filters: 3, kernel: [1, 2, 3]}\n"
+            << "model.layers[1].kernel: expected n or [height, width]";
         QTest::newRow("dropout rate 1") << layers + "    - {type: dropout, rate: 1}\n"
                                         << "model.layers[1].rate: 1 is out of range [0, 1)";
         QTest::newRow("uniform min above max")
-            << layers + "    - {type: dense, units: 3, kernel_init: {type: uniform, min: 1, max: 0}}\n"
+            << layers +
+                   "    - {type: dense, units: 3, kernel_init: {type: uniform, min: 1, max: 0}}\n"
             << "model.layers[1].kernel_init: min must be less than max";
-        QTest::newRow("learning rate zero") << QString(kValid) + "training:\n  optimizer: {type: sgd, learning_rate: 0}\n"
-                                            << "p.yaml:8:41 training.optimizer.learning_rate: 0 is out of range (0, 10]";
-        QTest::newRow("missing optimizer type") << QString(kValid) + "training:\n  optimizer: {learning_rate: 0.1}\n"
-                                                << "p.yaml:8:14 training.optimizer.type: missing key 'type'";
-        QTest::newRow("momentum with adam") << QString(kValid) + "training:\n  optimizer: {type: adam, momentum: 0.9}\n"
-                                            << "training.optimizer.momentum: unknown key 'momentum'";
-        QTest::newRow("nesterov without momentum") << QString(kValid) + "training:\n  optimizer: {type: sgd, nesterov: true}\n"
-                                                   << "training.optimizer.nesterov: Nesterov momentum needs momentum > 0";
-        QTest::newRow("bool typo") << QString(kValid) + "training:\n  early_stopping: {restore_best: yes}\n"
-                                   << "training.early_stopping.restore_best: expected true or false, got 'yes'";
-        QTest::newRow("batch size negative") << QString(kValid) + "training:\n  batch_size: -4\n"
-                                             << "p.yaml:8:15 training.batch_size: -4 is out of range [1, 60000]";
+        QTest::newRow("learning rate zero")
+            << QString(kValid) + "training:\n  optimizer: {type: sgd, learning_rate: 0}\n"
+            << "p.yaml:8:41 training.optimizer.learning_rate: 0 is out of range (0, 10]";
+        QTest::newRow("missing optimizer type")
+            << QString(kValid) + "training:\n  optimizer: {learning_rate: 0.1}\n"
+            << "p.yaml:8:14 training.optimizer.type: missing key 'type'";
+        QTest::newRow("momentum with adam")
+            << QString(kValid) + "training:\n  optimizer: {type: adam, momentum: 0.9}\n"
+            << "training.optimizer.momentum: unknown key 'momentum'";
+        QTest::newRow("nesterov without momentum")
+            << QString(kValid) + "training:\n  optimizer: {type: sgd, nesterov: true}\n"
+            << "training.optimizer.nesterov: Nesterov momentum needs momentum > 0";
+        QTest::newRow("bool typo")
+            << QString(kValid) + "training:\n  early_stopping: {restore_best: yes}\n"
+            << "training.early_stopping.restore_best: expected true or false, got 'yes'";
+        QTest::newRow("batch size negative")
+            << QString(kValid) + "training:\n  batch_size: -4\n"
+            << "p.yaml:8:15 training.batch_size: -4 is out of range [1, 60000]";
         QTest::newRow("device") << QString(kValid) + "training:\n  device: gpu\n"
                                 << "training.device: expected one of auto, cpu, cuda, got 'gpu'";
-        QTest::newRow("dev fraction") << QString(kValid) + "data:\n  dev_fraction: 0.95\n"
-                                      << "p.yaml:8:17 data.dev_fraction: 0.95 is out of range (0, 0.9]";
+        QTest::newRow("dev fraction")
+            << QString(kValid) + "data:\n  dev_fraction: 0.95\n"
+            << "p.yaml:8:17 data.dev_fraction: 0.95 is out of range (0, 0.9]";
         QTest::newRow("nan") << QString(kValid) + "data:\n  dev_fraction: .nan\n"
                              << "data.dev_fraction: expected a finite number, got '.nan'";
-        QTest::newRow("seed negative") << QString(kValid) + "training:\n  seed: -1\n"
-                                       << "training.seed: -1 is out of range [0, 9223372036854775807]";
-        QTest::newRow("missing value") << "model:\n  input: [784]\n  layers:\n    - {type: dense, units: }\n"
-                                       << "p.yaml:4:21 model.layers[1].units: has no value";
+        QTest::newRow("seed negative")
+            << QString(kValid) + "training:\n  seed: -1\n"
+            << "training.seed: -1 is out of range [0, 9223372036854775807]";
+        QTest::newRow("missing value")
+            << "model:\n  input: [784]\n  layers:\n    - {type: dense, units: }\n"
+            << "p.yaml:4:21 model.layers[1].units: has no value";
     }
 
     void problemsAreLocated()
@@ -192,10 +225,12 @@ private Q_SLOTS:
             QFAIL("no error");
         } catch (const PresetError& e) {
             QCOMPARE(e.problems().size(), std::size_t(2));
-            QVERIFY(QString(e.what()).startsWith(QString::fromStdString(path) + ":3:1 foo: unknown key"));
+            QVERIFY(QString(e.what()).startsWith(QString::fromStdString(path) +
+                                                 ":3:1 foo: unknown key"));
             QVERIFY(QString(e.what()).endsWith("(and 1 more)"));
         }
-        QVERIFY_EXCEPTION_THROWN(loadPreset(dir.filePath("missing.yaml").toStdString()), InputError);
+        QVERIFY_EXCEPTION_THROWN(loadPreset(dir.filePath("missing.yaml").toStdString()),
+                                 InputError);
     }
 
     void shippedPresetsRoundTrip_data()
@@ -247,7 +282,8 @@ private Q_SLOTS:
 
     void savingIntoAMissingFolderFails()
     {
-        QVERIFY_EXCEPTION_THROWN(savePreset(everythingPreset(), "/nonexistent/dir/p.yaml"), InputError);
+        QVERIFY_EXCEPTION_THROWN(savePreset(everythingPreset(), "/nonexistent/dir/p.yaml"),
+                                 InputError);
     }
 };
 

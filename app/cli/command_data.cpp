@@ -1,6 +1,5 @@
 // `atelier-cli data`: loads Fashion-MNIST, splits it, and prints shapes and class counts.
 #include "commands.h"
-
 #include "core/dataset.h"
 #include "core/errors.h"
 #include "core/split.h"
@@ -29,7 +28,8 @@ int runData(const DataOptions& options)
     const std::string directory = resolveDataDirectory(options.dataDirectory);
     std::cerr << "Loading Fashion-MNIST from " << directory << " ...\n";
     const FashionMnist data = loadFashionMnist(directory);
-    const TrainDevSplit split = stratifiedSplit(data.train.labels, options.devFraction, options.splitSeed);
+    const TrainDevSplit split =
+        stratifiedSplit(data.train.labels, options.devFraction, options.splitSeed);
     const int pixels = data.train.pixelsPerImage();
 
     std::cout << "Fashion-MNIST in " << data.directory << "\n\n";
@@ -52,9 +52,9 @@ int runData(const DataOptions& options)
               << padded("test", 7, true) << "\n";
     std::int64_t totals[3] = {0, 0, 0};
     for (int c = 0; c < kNumClasses; ++c) {
-        std::cout << "  " << padded(std::to_string(c), 2, true) << "  " << padded(names[c], 11, false)
-                  << "  " << padded(withThousands(train[c]), 7, true) << "  "
-                  << padded(withThousands(dev[c]), 7, true) << "  "
+        std::cout << "  " << padded(std::to_string(c), 2, true) << "  "
+                  << padded(names[c], 11, false) << "  " << padded(withThousands(train[c]), 7, true)
+                  << "  " << padded(withThousands(dev[c]), 7, true) << "  "
                   << padded(withThousands(test[c]), 7, true) << "\n";
         totals[0] += train[c];
         totals[1] += dev[c];
@@ -77,8 +77,9 @@ Command addDataCommand(CLI::App& app)
     command->add_option("--data", options->dataDirectory,
                         "Folder with the four IDX files (.gz or raw); default $ATELIER_DATA, "
                         "else /usr/share/datasets/fashion-mnist");
-    command->add_option("--dev-fraction", options->devFraction,
-                        "Share of each class held out as the dev set")
+    command
+        ->add_option("--dev-fraction", options->devFraction,
+                     "Share of each class held out as the dev set")
         ->check(CLI::Range(0.0, 0.9));
     command->add_option("--split-seed", options->splitSeed, "Seed of the stratified split");
     return {command, [options] { return runData(*options); }};

@@ -1,6 +1,5 @@
 // atelier-cli: headless front end of the studio. Progress goes to stderr, results to stdout.
 #include "commands.h"
-
 #include "core/errors.h"
 #include "core/preset.h"
 
@@ -15,7 +14,8 @@ int main(int argc, char** argv)
     app.require_subcommand(1, 1);
     app.set_version_flag("--version", "atelier-cli 0.1.0");
 
-    const std::vector<cli::Command> commands = {cli::addDataCommand(app), cli::addSummaryCommand(app)};
+    const std::vector<cli::Command> commands = {cli::addDataCommand(app),
+                                                cli::addSummaryCommand(app)};
 
     // CLI11 reports a misspelt command as "a subcommand is required"; name it instead.
     if (argc > 1 && argv[1][0] != '-') {
@@ -23,7 +23,8 @@ int main(int argc, char** argv)
         for (const cli::Command& command : commands)
             known = known || command.parser->get_name() == argv[1];
         if (!known) {
-            std::cerr << "atelier-cli: unknown command '" << argv[1] << "'; commands: data, summary\n"
+            std::cerr << "atelier-cli: unknown command '" << argv[1]
+                      << "'; commands: data, summary\n"
                       << "Run 'atelier-cli --help' for usage.\n";
             return cli::kExitBadInput;
         }

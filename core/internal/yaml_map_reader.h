@@ -6,13 +6,12 @@
 
 #include "../preset.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <functional>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
+#include <yaml-cpp/yaml.h>
 
 namespace atelier::detail {
 
@@ -34,12 +33,14 @@ std::optional<long long> readInteger(const YAML::Node& node, const std::string& 
 std::optional<double> readNumber(const YAML::Node& node, const std::string& path,
                                  ProblemList& problems, double min, double max, bool minInclusive,
                                  bool maxInclusive);
-std::optional<bool> readBool(const YAML::Node& node, const std::string& path, ProblemList& problems);
+std::optional<bool> readBool(const YAML::Node& node, const std::string& path,
+                             ProblemList& problems);
 std::optional<std::string> readString(const YAML::Node& node, const std::string& path,
                                       ProblemList& problems);
 // A name from `allowed`; the problem lists the allowed names.
 std::optional<std::string> readChoice(const YAML::Node& node, const std::string& path,
-                                      ProblemList& problems, const std::vector<std::string>& allowed);
+                                      ProblemList& problems,
+                                      const std::vector<std::string>& allowed);
 
 class MapReader
 {
@@ -59,7 +60,8 @@ public:
     void finish(const std::vector<std::string>& allowedKeys);
 
     // Typed helpers: leave `target` untouched when the key is absent or its value is bad.
-    void integer(const std::string& key, int& target, long long min, long long max, bool required = false);
+    void integer(const std::string& key, int& target, long long min, long long max,
+                 bool required = false);
     void seed(const std::string& key, std::uint64_t& target);
     void number(const std::string& key, double& target, double min, double max,
                 bool minInclusive = true, bool maxInclusive = true, bool required = false);

@@ -41,7 +41,8 @@ Bytes gzipCompress(const Bytes& raw)
 {
     z_stream stream{};
     // windowBits 15 + 16 selects the gzip wrapper.
-    if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK)
         throw std::runtime_error("deflateInit2 failed");
     Bytes out(deflateBound(&stream, uLong(raw.size())) + 64);
     stream.next_in = const_cast<Bytef*>(raw.data());
