@@ -3,12 +3,11 @@
 
 #include "atomic_file.h"
 #include "internal/preset_layer_schema.h"
+#include "text_format.h"
 
 #include <yaml-cpp/yaml.h>
 
 namespace atelier {
-
-using detail::shortestDouble;
 
 bool OptimizerConfig::operator==(const OptimizerConfig& o) const
 {

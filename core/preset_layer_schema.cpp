@@ -1,8 +1,7 @@
 // Layer entries of a preset: `- {type: conv2d, filters: 32, kernel: 3, ...}`.
 #include "internal/preset_layer_schema.h"
 
-#include <cstdio>
-#include <cstdlib>
+#include "text_format.h"
 
 namespace atelier::detail {
 namespace {
@@ -113,17 +112,6 @@ void emitInitializer(YAML::Emitter& out, const char* key, const Initializer& ini
 }
 
 } // namespace
-
-std::string shortestDouble(double value)
-{
-    char buffer[40];
-    for (int precision = 1; precision <= 17; ++precision) {
-        std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-        if (std::strtod(buffer, nullptr) == value)
-            break;
-    }
-    return buffer;
-}
 
 LayerSpec readLayer(const YAML::Node& node, const std::string& path, ProblemList& problems)
 {

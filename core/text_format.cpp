@@ -1,6 +1,9 @@
 // Thousands separators and UTF-8 aware padding for aligned tables.
 #include "text_format.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace atelier {
 
 std::string withThousands(std::int64_t value)
@@ -10,6 +13,17 @@ std::string withThousands(std::int64_t value)
     for (int i = int(digits.size()) - 3; i > 0; i -= 3)
         digits.insert(std::size_t(i), ",");
     return negative ? "-" + digits : digits;
+}
+
+std::string shortestDouble(double value)
+{
+    char buffer[40];
+    for (int precision = 1; precision <= 17; ++precision) {
+        std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
+        if (std::strtod(buffer, nullptr) == value)
+            break;
+    }
+    return buffer;
 }
 
 std::size_t displayWidth(const std::string& text)

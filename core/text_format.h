@@ -9,6 +9,10 @@ namespace atelier {
 // 134794 → "134,794"
 std::string withThousands(std::int64_t value);
 
+// Shortest decimal text that reads back as the same double ("0.01", not
+// "0.010000000000000000208"), for files that must round-trip.
+std::string shortestDouble(double value);
+
 // Display width in terminal columns of UTF-8 text (each code point counts one).
 std::size_t displayWidth(const std::string& text);
 

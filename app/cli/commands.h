@@ -24,5 +24,7 @@ struct Command
 
 Command addDataCommand(CLI::App& app);
 Command addSummaryCommand(CLI::App& app);
+Command addTrainCommand(CLI::App& app);
+Command addEvalCommand(CLI::App& app);
 
 } // namespace atelier::cli

@@ -14,17 +14,21 @@ int main(int argc, char** argv)
     app.require_subcommand(1, 1);
     app.set_version_flag("--version", "atelier-cli 0.1.0");
 
-    const std::vector<cli::Command> commands = {cli::addDataCommand(app),
-                                                cli::addSummaryCommand(app)};
+    const std::vector<cli::Command> commands = {
+        cli::addDataCommand(app), cli::addSummaryCommand(app), cli::addTrainCommand(app),
+        cli::addEvalCommand(app)};
 
     // CLI11 reports a misspelt command as "a subcommand is required"; name it instead.
     if (argc > 1 && argv[1][0] != '-') {
         bool known = false;
-        for (const cli::Command& command : commands)
+        std::string names;
+        for (const cli::Command& command : commands) {
             known = known || command.parser->get_name() == argv[1];
+            names += (names.empty() ? "" : ", ") + command.parser->get_name();
+        }
         if (!known) {
-            std::cerr << "atelier-cli: unknown command '" << argv[1]
-                      << "'; commands: data, summary\n"
+            std::cerr << "atelier-cli: unknown command '" << argv[1] << "'; commands: " << names
+                      << "\n"
                       << "Run 'atelier-cli --help' for usage.\n";
             return cli::kExitBadInput;
         }

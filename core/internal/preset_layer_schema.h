@@ -10,7 +10,4 @@ namespace atelier::detail {
 LayerSpec readLayer(const YAML::Node& node, const std::string& path, ProblemList& problems);
 void writeLayer(YAML::Emitter& out, const LayerSpec& layer);
 
-// Shortest decimal text that reads back as the same double ("0.01", not "0.0100000000000000002").
-std::string shortestDouble(double value);
-
 } // namespace atelier::detail

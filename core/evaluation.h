@@ -1,0 +1,14 @@
+// Evaluating a trained network on a set of images (the test set for `atelier-cli eval`).
+#pragma once
+
+#include "metrics.h"
+#include "network.h"
+#include "normalization.h"
+#include "runtime.h"
+
+namespace atelier {
+
+Evaluation evaluateNetwork(Network& network, const ImageSet& set, const IndexList& indices,
+                           const PixelTransform& transform, const DeviceInfo& device);
+
+} // namespace atelier

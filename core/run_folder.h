@@ -1,0 +1,69 @@
+// The run folder: everything a training run leaves behind, for `atelier-cli eval`, the
+// studio's run list and reports. Contract in docs/run-folder.md. Every file is written
+// atomically and metrics.json last: a folder without it is an incomplete run.
+#pragma once
+
+#include "normalization.h"
+#include "preset.h"
+#include "runtime.h"
+#include "training.h"
+
+#include <string>
+#include <vector>
+
+namespace atelier {
+
+class Network;
+
+// Facts about a run that the training result does not hold.
+struct RunInfo
+{
+    DeviceInfo device;
+    int threads = 0;
+    std::size_t limit = 0;
+    std::string dataDirectory;
+    std::int64_t parameters = 0;
+    PixelTransform transform;
+    std::size_t trainCount = 0;
+    std::size_t devCount = 0;
+    std::size_t testCount = 0;
+};
+
+struct RunMetrics
+{
+    std::string status; // completed, interrupted, diverged
+    std::string message;
+    double testLoss = 0, testAccuracy = 0, devLoss = 0, devAccuracy = 0;
+    double macroF1 = 0;
+    int bestEpoch = 0, epochsRun = 0;
+    bool stoppedEarly = false;
+    double trainSeconds = 0, samplesPerSecond = 0;
+    std::string device, deviceName;
+    std::int64_t parameters = 0;
+    std::uint64_t seed = 0;
+    PixelTransform transform;
+};
+
+struct RunRecord
+{
+    std::string folder;
+    Preset preset;
+    std::vector<EpochRecord> history;
+    RunMetrics metrics;
+};
+
+// Creates `baseDirectory`/`presetName`-YYYYmmdd-HHMMSS (with -2, -3, ... if taken).
+std::string createRunFolder(const std::string& baseDirectory, const std::string& presetName);
+
+void writeRunPreset(const std::string& folder, const Preset& preset);
+void writeHistory(const std::string& folder, const std::vector<EpochRecord>& history);
+// Confusion matrix, per-class metrics, misclassified test images, weights, then metrics.json.
+void writeRunResult(const std::string& folder, const TrainingResult& result, const RunInfo& info,
+                    const Preset& preset, const Network& network);
+
+// Throws InputError naming the folder when it is not a complete run.
+RunRecord loadRun(const std::string& folder);
+
+std::string weightsPath(const std::string& folder);
+
+} // namespace atelier

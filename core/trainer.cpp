@@ -1,0 +1,378 @@
+// The training loop. Data lives on the device as normalized tensors; each epoch draws a
+// seeded permutation; per-batch losses and correct counts accumulate on the device and
+// reach the host only at progress reports and epoch ends.
+#include "trainer.h"
+
+#include "errors.h"
+#include "internal/device_data.h"
+#include "random.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+
+namespace atelier {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace F = torch::nn::functional;
+
+double secondsBetween(Clock::time_point from, Clock::time_point to)
+{
+    return std::chrono::duration<double>(to - from).count();
+}
+
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerConfig& config,
+                                                       LayerStack& module)
+{
+    if (config.kind == OptimizerKind::Adam)
+        return std::make_unique<torch::optim::Adam>(module->parameters(),
+                                                    torch::optim::AdamOptions(config.learningRate)
+                                                        .betas({config.beta1, config.beta2})
+                                                        .eps(config.epsilon)
+                                                        .weight_decay(config.weightDecay));
+    return std::make_unique<torch::optim::SGD>(module->parameters(),
+                                               torch::optim::SGDOptions(config.learningRate)
+                                                   .momentum(config.momentum)
+                                                   .nesterov(config.nesterov)
+                                                   .weight_decay(config.weightDecay));
+}
+
+// Parameters and buffers (BatchNorm statistics) of the best epoch, kept on the device.
+std::vector<torch::Tensor> snapshot(LayerStack& module)
+{
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> copy;
+    for (const auto& p : module->parameters())
+        copy.push_back(p.detach().clone());
+    for (const auto& b : module->buffers())
+        copy.push_back(b.detach().clone());
+    return copy;
+}
+
+void restore(LayerStack& module, const std::vector<torch::Tensor>& copy)
+{
+    torch::NoGradGuard noGrad;
+    std::size_t i = 0;
+    for (auto& p : module->parameters())
+        p.copy_(copy[i++]);
+    for (auto& b : module->buffers())
+        b.copy_(copy[i++]);
+}
+
+// Early stopping's bookkeeping, with Keras's rules for min_delta and patience.
+struct BestTracker
+{
+    Monitor monitor;
+    double minDelta;
+    double best = 0;
+    int bestEpoch = 0;
+    int epochsWithoutImprovement = 0;
+
+    bool update(const EpochRecord& record)
+    {
+        const double value = monitor == Monitor::ValLoss ? record.valLoss : record.valAccuracy;
+        const bool improved =
+            bestEpoch == 0 ||
+            (monitor == Monitor::ValLoss ? value < best - minDelta : value > best + minDelta);
+        if (improved) {
+            best = value;
+            bestEpoch = record.epoch;
+            epochsWithoutImprovement = 0;
+        } else {
+            ++epochsWithoutImprovement;
+        }
+        return improved;
+    }
+};
+
+} // namespace
+
+std::string runStatusName(RunStatus status)
+{
+    switch (status) {
+    case RunStatus::Completed:
+        return "completed";
+    case RunStatus::Interrupted:
+        return "interrupted";
+    case RunStatus::Diverged:
+        return "diverged";
+    }
+    return "unknown";
+}
+
+struct Trainer::State
+{
+    Preset preset;
+    DeviceInfo device;
+    torch::Device torchDevice{torch::kCPU};
+    PixelTransform transform;
+    DeviceSet train, dev, test;
+    Network network;
+
+    std::atomic<bool> stopRequested{false};
+    std::atomic<bool> paused{false};
+    mutable std::mutex pauseMutex;
+    std::condition_variable pauseChanged;
+
+    State(const Preset& p, Network&& n) : preset(p), network(std::move(n)) {}
+
+    // Blocks while paused; returns the seconds spent waiting. Polls the stop flag so that
+    // requestStop() needs no lock (it is called from signal handlers).
+    double waitWhilePaused()
+    {
+        if (!paused.load())
+            return 0.0;
+        const auto start = Clock::now();
+        std::unique_lock<std::mutex> lock(pauseMutex);
+        while (paused.load() && !stopRequested.load())
+            pauseChanged.wait_for(lock, std::chrono::milliseconds(100));
+        return secondsBetween(start, Clock::now());
+    }
+};
+
+Trainer::Trainer(const Preset& preset, const FashionMnist& data, const TrainingOptions& options)
+{
+    // Building the network validates the model before any data is copied.
+    m_state = std::make_unique<State>(preset, Network(preset.model, preset.training.seed));
+    State& s = *m_state;
+    s.device = resolveDevice(preset.training.device);
+    s.torchDevice = torchDevice(s.device);
+
+    const TrainDevSplit split =
+        stratifiedSplit(data.train.labels, preset.data.devFraction, preset.data.splitSeed);
+    const IndexList trainIndices =
+        options.limit > 0
+            ? stratifiedSubset(data.train.labels, split.train, options.limit, preset.data.splitSeed)
+            : split.train;
+    if (trainIndices.empty())
+        throw InputError("no training images left after the split");
+    s.transform = atelier::pixelTransform(preset.data.normalization, data.train, trainIndices);
+    s.train = makeDeviceSet(data.train, trainIndices, s.transform, s.torchDevice);
+    s.dev = makeDeviceSet(data.train, split.dev, s.transform, s.torchDevice);
+    s.test = makeDeviceSet(data.test, allIndices(std::size_t(data.test.count)), s.transform,
+                           s.torchDevice);
+    s.network.impl().module->to(s.torchDevice);
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::requestStop()
+{
+    m_state->stopRequested = true; // a lock-free atomic store: safe in a signal handler
+}
+
+void Trainer::pause()
+{
+    m_state->paused = true;
+}
+
+void Trainer::resume()
+{
+    m_state->paused = false;
+    std::lock_guard<std::mutex> lock(m_state->pauseMutex);
+    m_state->pauseChanged.notify_all();
+}
+
+bool Trainer::isPaused() const
+{
+    return m_state->paused.load();
+}
+const Preset& Trainer::preset() const
+{
+    return m_state->preset;
+}
+const DeviceInfo& Trainer::device() const
+{
+    return m_state->device;
+}
+const PixelTransform& Trainer::pixelTransform() const
+{
+    return m_state->transform;
+}
+std::size_t Trainer::trainCount() const
+{
+    return std::size_t(m_state->train.size());
+}
+std::size_t Trainer::devCount() const
+{
+    return std::size_t(m_state->dev.size());
+}
+std::size_t Trainer::testCount() const
+{
+    return std::size_t(m_state->test.size());
+}
+Network& Trainer::network()
+{
+    return m_state->network;
+}
+
+TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
+{
+    State& s = *m_state;
+    const TrainConfig& config = s.preset.training;
+    auto& module = s.network.impl().module;
+    // Dropout draws from LibTorch's generator: seed it here, on the training thread.
+    torch::manual_seed(config.seed);
+    std::mt19937_64 shuffleRng(config.seed);
+    auto optimizer = makeOptimizer(config.optimizer, module);
+
+    TrainingResult result;
+    BestTracker tracker{config.earlyStopping.monitor, config.earlyStopping.minDelta};
+    std::vector<torch::Tensor> bestWeights;
+    const std::int64_t count = s.train.size();
+    const std::int64_t batchSize = std::min<std::int64_t>(config.batchSize, count);
+    const int batchesPerEpoch = int((count + batchSize - 1) / batchSize);
+    const auto floatOptions = torch::TensorOptions().dtype(torch::kFloat32).device(s.torchDevice);
+    IndexList order = allIndices(std::size_t(count));
+    bool stop = false;
+    std::int64_t samplesTrained = 0;
+
+    for (int epoch = 1; epoch <= config.epochs && !stop; ++epoch) {
+        const auto epochStart = Clock::now();
+        double pausedSeconds = 0;
+        seededShuffle(order, shuffleRng);
+        const torch::Tensor permutation = torch::from_blob(order.data(), {count}, torch::kInt32)
+                                              .to(torch::kInt64)
+                                              .to(s.torchDevice);
+        torch::Tensor batchLosses = torch::zeros({batchesPerEpoch}, floatOptions);
+        torch::Tensor correct =
+            torch::zeros({}, torch::TensorOptions().dtype(torch::kInt64).device(s.torchDevice));
+        torch::Tensor weightedLossSum =
+            torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(s.torchDevice));
+        module->train();
+
+        int reported = 0; // batches already delivered through onBatch
+        auto lastReport = Clock::now();
+        auto report = [&](int done, std::int64_t samples) -> bool {
+            BatchProgress progress;
+            progress.epoch = epoch;
+            progress.epochs = config.epochs;
+            progress.batchesPerEpoch = batchesPerEpoch;
+            progress.firstBatch = reported;
+            const torch::Tensor fresh =
+                batchLosses.narrow(0, reported, done - reported).to(torch::kCPU);
+            progress.losses.assign(fresh.data_ptr<float>(),
+                                   fresh.data_ptr<float>() + fresh.numel());
+            reported = done;
+            progress.samplesDone = samples;
+            progress.epochSeconds = secondsBetween(epochStart, Clock::now()) - pausedSeconds;
+            progress.samplesPerSecond =
+                progress.epochSeconds > 0 ? double(samples) / progress.epochSeconds : 0;
+            for (float loss : progress.losses)
+                if (!std::isfinite(loss)) {
+                    result.status = RunStatus::Diverged;
+                    result.message =
+                        "the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
+                        " in epoch " + std::to_string(epoch) + "; try a smaller learning rate";
+                    return false;
+                }
+            return !callbacks.onBatch || callbacks.onBatch(progress);
+        };
+
+        const auto trainStart = Clock::now();
+        std::int64_t samples = 0;
+        for (int batch = 0; batch < batchesPerEpoch; ++batch) {
+            pausedSeconds += s.waitWhilePaused();
+            if (s.stopRequested.load()) {
+                stop = true;
+                break;
+            }
+            const std::int64_t start = std::int64_t(batch) * batchSize;
+            const std::int64_t size = std::min(batchSize, count - start);
+            const torch::Tensor rows = permutation.narrow(0, start, size);
+            const torch::Tensor x = s.train.images.index_select(0, rows);
+            const torch::Tensor y = s.train.labels.index_select(0, rows);
+            optimizer->zero_grad();
+            const torch::Tensor logits = module->forward(x);
+            const torch::Tensor loss = F::cross_entropy(logits, y);
+            loss.backward();
+            optimizer->step();
+            {
+                torch::NoGradGuard noGrad;
+                batchLosses[batch] = loss.detach();
+                weightedLossSum += loss.detach().to(torch::kFloat64) * double(size);
+                correct += logits.argmax(1).eq(y).sum();
+            }
+            samples += size;
+            if (std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - lastReport)
+                    .count() >= kProgressIntervalMs) {
+                lastReport = Clock::now();
+                if (!report(batch + 1, samples)) {
+                    stop = true;
+                    break;
+                }
+            }
+        }
+        const double trainSeconds = secondsBetween(trainStart, Clock::now()) - pausedSeconds;
+        result.trainSeconds += trainSeconds;
+        samplesTrained += samples;
+        const int batchesDone = int((samples + batchSize - 1) / batchSize);
+        if (!stop && reported < batchesDone && !report(batchesDone, samples))
+            stop = true;
+        if (stop || samples < count)
+            break; // a partial epoch is not recorded: its numbers would not compare
+
+        EpochReport epochReport;
+        EpochRecord& record = epochReport.record;
+        record.epoch = epoch;
+        record.loss = weightedLossSum.item<double>() / double(count);
+        record.accuracy = double(correct.item<std::int64_t>()) / double(count);
+        const Evaluation devEvaluation = evaluateSet(module, s.dev, false);
+        record.valLoss = devEvaluation.loss;
+        record.valAccuracy = devEvaluation.accuracy;
+        record.learningRate = config.optimizer.learningRate;
+        record.seconds = secondsBetween(epochStart, Clock::now()) - pausedSeconds;
+        epochReport.devConfusion = devEvaluation.confusion;
+        result.history.push_back(record);
+
+        if (!std::isfinite(record.loss) || !std::isfinite(record.valLoss)) {
+            result.status = RunStatus::Diverged;
+            result.message = "the loss became NaN or infinite in epoch " + std::to_string(epoch) +
+                             "; try a smaller learning rate";
+            break;
+        }
+        epochReport.improved = tracker.update(record);
+        if (epochReport.improved)
+            bestWeights = snapshot(module);
+        if (callbacks.onEpoch && !callbacks.onEpoch(epochReport)) {
+            stop = true;
+            break;
+        }
+        // Keras's rule: stop once `patience` epochs in a row brought no improvement.
+        if (config.earlyStopping.enabled && tracker.epochsWithoutImprovement > 0 &&
+            tracker.epochsWithoutImprovement >= config.earlyStopping.patience) {
+            result.stoppedEarly = true;
+            result.message = "early stopping: " + monitorName(config.earlyStopping.monitor) +
+                             " did not improve for " +
+                             std::to_string(tracker.epochsWithoutImprovement) + " epochs";
+            break;
+        }
+    }
+
+    if (result.status != RunStatus::Diverged && stop) {
+        result.status = RunStatus::Interrupted;
+        result.message = "stopped by request";
+    }
+    if (result.status == RunStatus::Completed && result.message.empty())
+        result.message = "ran the " + std::to_string(config.epochs) +
+                         (config.epochs == 1 ? " epoch" : " epochs") + " planned";
+    result.bestEpoch = tracker.bestEpoch;
+    // Keep the best weights when asked to, and whenever the run ended abnormally.
+    const bool keepBest = (config.earlyStopping.enabled && config.earlyStopping.restoreBest) ||
+                          result.status != RunStatus::Completed;
+    const bool lastEpochIsBest =
+        result.status == RunStatus::Completed && tracker.bestEpoch == int(result.history.size());
+    if (keepBest && !bestWeights.empty() && !lastEpochIsBest)
+        restore(module, bestWeights); // also undoes the drift of an unfinished epoch
+    result.restoredBest = !bestWeights.empty() && (keepBest || lastEpochIsBest);
+    result.samplesPerSecond =
+        result.trainSeconds > 0 ? double(samplesTrained) / result.trainSeconds : 0;
+    result.dev = evaluateSet(module, s.dev, false);
+    result.test = evaluateSet(module, s.test, true);
+    return result;
+}
+
+} // namespace atelier
