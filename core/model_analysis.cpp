@@ -5,6 +5,7 @@
 #include "text_format.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -97,6 +98,7 @@ void inferLayer(const LayerSpec& layer, const TensorShape& in, const LayerReport
         }
         report.output.dims = {layer.units};
         report.trainableParams = in.dims[0] * layer.units + (layer.useBias ? layer.units : 0);
+        report.forwardFlops = 2 * in.dims[0] * layer.units;
         return;
     case LayerType::Conv2D:
     case LayerType::MaxPool2D:
@@ -128,9 +130,12 @@ void inferLayer(const LayerSpec& layer, const TensorShape& in, const LayerReport
         }
         const std::int64_t channels = conv ? layer.filters : in.dims[0];
         report.output.dims = {channels, outH, outW};
-        if (conv)
+        if (conv) {
             report.trainableParams = in.dims[0] * window.h * window.w * layer.filters +
                                      (layer.useBias ? layer.filters : 0);
+            report.forwardFlops =
+                2 * in.dims[0] * window.h * window.w * layer.filters * outH * outW;
+        }
         return;
     }
     case LayerType::Flatten:
@@ -213,6 +218,14 @@ std::int64_t ModelReport::nonTrainableParams() const
     std::int64_t sum = 0;
     for (const LayerReport& layer : layers)
         sum += layer.nonTrainableParams;
+    return sum;
+}
+
+std::int64_t ModelReport::forwardFlops() const
+{
+    std::int64_t sum = 0;
+    for (const LayerReport& layer : layers)
+        sum += layer.forwardFlops;
     return sum;
 }
 
@@ -318,6 +331,10 @@ std::string formatSummary(const ModelReport& report)
     out << "Total params: " << withThousands(report.totalParams()) << "\n";
     out << "Trainable params: " << withThousands(report.trainableParams()) << "\n";
     out << "Non-trainable params: " << withThousands(report.nonTrainableParams()) << "\n";
+    char flops[64];
+    std::snprintf(flops, sizeof flops, "Forward pass: %.2f MFLOP per image\n",
+                  double(report.forwardFlops()) / 1e6);
+    out << flops;
     return out.str();
 }
 

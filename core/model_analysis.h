@@ -29,6 +29,7 @@ struct LayerReport
     TensorShape output; // unknown after an invalid layer
     std::int64_t trainableParams = 0;
     std::int64_t nonTrainableParams = 0; // BatchNorm running mean and variance
+    std::int64_t forwardFlops = 0;       // per image: 2 × multiply-adds of Dense and Conv2D
     std::string error;                   // empty when the layer is fine
 };
 
@@ -42,6 +43,8 @@ struct ModelReport
     std::int64_t trainableParams() const;
     std::int64_t nonTrainableParams() const;
     std::int64_t totalParams() const { return trainableParams() + nonTrainableParams(); }
+    // Per image, forward pass only; a training step costs about three times as much.
+    std::int64_t forwardFlops() const;
     // Every problem as one line: "layer 4 conv2d: ..." or "model: ...".
     std::vector<std::string> errors() const;
 };

@@ -283,6 +283,25 @@ private Q_SLOTS:
                  std::int64_t(expected));
     }
 
+    void forwardFlopsPerImage_data()
+    {
+        QTest::addColumn<QString>("preset");
+        QTest::addColumn<qint64>("flops");
+        // 2 × multiply-adds: conv 1→32 at 28×28 + conv 32→64 at 14×14 + dense 3136→10.
+        QTest::newRow("cnn_medium")
+            << "cnn_medium" << qint64(2 * (9 * 32 * 784 + 32 * 9 * 64 * 196 + 3136 * 10));
+        QTest::newRow("mlp_medium")
+            << "mlp_medium" << qint64(2 * (784 * 128 + 128 * 128 + 128 * 10));
+    }
+
+    void forwardFlopsPerImage()
+    {
+        QFETCH(QString, preset);
+        QFETCH(qint64, flops);
+        const Preset loaded = loadPreset(ATELIER_PRESETS_DIR "/" + preset.toStdString() + ".yaml");
+        QCOMPARE(analyzeModel(loaded.model, 10).forwardFlops(), flops);
+    }
+
     void summaryListsLayersAndTotals()
     {
         const Preset loaded = loadPreset(ATELIER_PRESETS_DIR "/cnn_medium.yaml");
@@ -296,6 +315,7 @@ private Q_SLOTS:
         QVERIFY(summary.contains("Total params: 50,186"));
         QVERIFY(summary.contains("Trainable params: 50,186"));
         QVERIFY(summary.contains("Non-trainable params: 0"));
+        QVERIFY2(summary.contains("Forward pass: 7.74 MFLOP per image"), qPrintable(summary));
     }
 };
 
