@@ -22,10 +22,17 @@ bool EarlyStopping::operator==(const EarlyStopping& o) const
            minDelta == o.minDelta && restoreBest == o.restoreBest;
 }
 
+bool LrSchedule::operator==(const LrSchedule& o) const
+{
+    return kind == o.kind && every == o.every && patience == o.patience && factor == o.factor &&
+           minLearningRate == o.minLearningRate;
+}
+
 bool TrainConfig::operator==(const TrainConfig& o) const
 {
     return optimizer == o.optimizer && batchSize == o.batchSize && epochs == o.epochs &&
-           earlyStopping == o.earlyStopping && seed == o.seed && device == o.device;
+           earlyStopping == o.earlyStopping && lrSchedule == o.lrSchedule && seed == o.seed &&
+           device == o.device;
 }
 
 bool DataConfig::operator==(const DataConfig& o) const
@@ -76,6 +83,13 @@ std::string monitorName(Monitor monitor)
 {
     return monitor == Monitor::ValAccuracy ? "val_accuracy" : "val_loss";
 }
+std::string lrScheduleName(LrScheduleKind kind)
+{
+    return kind == LrScheduleKind::Step      ? "step"
+           : kind == LrScheduleKind::Plateau ? "plateau"
+                                             : "constant";
+}
+
 std::string deviceChoiceName(DeviceChoice device)
 {
     return device == DeviceChoice::Cpu ? "cpu" : device == DeviceChoice::Cuda ? "cuda" : "auto";
@@ -128,6 +142,17 @@ std::string presetToYaml(const Preset& preset)
             << "restore_best" << YAML::Value << e.restoreBest << YAML::EndMap;
     } else {
         out << false;
+    }
+    if (t.lrSchedule.kind != LrScheduleKind::Constant) {
+        const LrSchedule& l = t.lrSchedule;
+        out << YAML::Key << "lr_schedule" << YAML::Value << YAML::Flow << YAML::BeginMap
+            << YAML::Key << "type" << YAML::Value << lrScheduleName(l.kind);
+        if (l.kind == LrScheduleKind::Step)
+            out << YAML::Key << "every" << YAML::Value << l.every;
+        else
+            out << YAML::Key << "patience" << YAML::Value << l.patience;
+        out << YAML::Key << "factor" << YAML::Value << shortestDouble(l.factor) << YAML::Key
+            << "min_lr" << YAML::Value << shortestDouble(l.minLearningRate) << YAML::EndMap;
     }
     out << YAML::Key << "seed" << YAML::Value << t.seed;
     out << YAML::Key << "device" << YAML::Value << deviceChoiceName(t.device);

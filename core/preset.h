@@ -51,6 +51,24 @@ struct EarlyStopping
     bool operator==(const EarlyStopping& o) const;
 };
 
+enum class LrScheduleKind
+{
+    Constant,
+    Step,    // multiply by `factor` every `every` epochs
+    Plateau, // multiply by `factor` after `patience` epochs without a better val_loss
+};
+
+struct LrSchedule
+{
+    LrScheduleKind kind = LrScheduleKind::Constant;
+    int every = 10;
+    int patience = 2;
+    double factor = 0.5;
+    double minLearningRate = 0.0; // the rate never drops below this
+
+    bool operator==(const LrSchedule& o) const;
+};
+
 enum class DeviceChoice
 {
     Auto,
@@ -64,6 +82,7 @@ struct TrainConfig
     int batchSize = 32;
     int epochs = 10;
     EarlyStopping earlyStopping;
+    LrSchedule lrSchedule;
     std::uint64_t seed = 42;
     DeviceChoice device = DeviceChoice::Auto;
 
@@ -131,6 +150,7 @@ void savePreset(const Preset& preset, const std::string& path);
 
 std::string optimizerName(OptimizerKind kind);
 std::string monitorName(Monitor monitor);
+std::string lrScheduleName(LrScheduleKind kind);
 std::string deviceChoiceName(DeviceChoice device);
 std::string normalizationName(Normalization normalization);
 

@@ -121,6 +121,38 @@ void readEarlyStopping(MapReader& training, EarlyStopping& stopping)
     map.finish({"monitor", "patience", "min_delta", "restore_best"});
 }
 
+void readLrSchedule(MapReader& training, LrSchedule& schedule)
+{
+    auto node = training.take("lr_schedule");
+    if (!node || node->IsNull())
+        return;
+    MapReader map(*node, "training.lr_schedule", training.problems());
+    if (!map.ok())
+        return;
+    map.choice<LrScheduleKind>(
+        "type", schedule.kind, {"constant", "step", "plateau"},
+        [](const std::string& n) -> std::optional<LrScheduleKind> {
+            return n == "step"      ? LrScheduleKind::Step
+                   : n == "plateau" ? LrScheduleKind::Plateau
+                                    : LrScheduleKind::Constant;
+        },
+        true);
+    std::vector<std::string> allowed = {"type"};
+    if (schedule.kind != LrScheduleKind::Constant) {
+        map.number("factor", schedule.factor, 0.0, 1.0, false, false);
+        map.number("min_lr", schedule.minLearningRate, 0.0, 10.0);
+        allowed.insert(allowed.end(), {"factor", "min_lr"});
+    }
+    if (schedule.kind == LrScheduleKind::Step) {
+        map.integer("every", schedule.every, 1, 10000);
+        allowed.push_back("every");
+    } else if (schedule.kind == LrScheduleKind::Plateau) {
+        map.integer("patience", schedule.patience, 0, 10000);
+        allowed.push_back("patience");
+    }
+    map.finish(allowed);
+}
+
 void readTraining(MapReader& top, TrainConfig& training)
 {
     auto node = top.take("training");
@@ -133,6 +165,7 @@ void readTraining(MapReader& top, TrainConfig& training)
     map.integer("batch_size", training.batchSize, 1, 60000);
     map.integer("epochs", training.epochs, 1, 10000);
     readEarlyStopping(map, training.earlyStopping);
+    readLrSchedule(map, training.lrSchedule);
     map.seed("seed", training.seed);
     map.choice<DeviceChoice>("device", training.device, {"auto", "cpu", "cuda"},
                              [](const std::string& n) -> std::optional<DeviceChoice> {
@@ -140,7 +173,8 @@ void readTraining(MapReader& top, TrainConfig& training)
                                         : n == "cuda" ? DeviceChoice::Cuda
                                                       : DeviceChoice::Auto;
                              });
-    map.finish({"optimizer", "batch_size", "epochs", "early_stopping", "seed", "device"});
+    map.finish(
+        {"optimizer", "batch_size", "epochs", "early_stopping", "lr_schedule", "seed", "device"});
 }
 
 void readData(MapReader& top, DataConfig& data)

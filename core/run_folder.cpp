@@ -177,6 +177,8 @@ void writeRunResult(const std::string& folder, const TrainingResult& result, con
         {"restored_best", result.restoredBest},
         {"train_seconds", result.trainSeconds},
         {"samples_per_second", result.samplesPerSecond},
+        {"eval_samples_per_second", result.evalSamplesPerSecond},
+        {"batch_size", preset.training.batchSize},
         {"device", info.device.kind()},
         {"device_name", info.device.name},
         {"threads", info.threads},

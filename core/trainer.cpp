@@ -7,6 +7,7 @@
 #include "internal/device_data.h"
 #include "random.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -39,6 +40,49 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerConfig& co
                                                    .nesterov(config.nesterov)
                                                    .weight_decay(config.weightDecay));
 }
+
+void setLearningRate(torch::optim::Optimizer& optimizer, OptimizerKind kind, double rate)
+{
+    // The options' concrete type is known from the preset; OptimizerOptions::set_lr exists
+    // only from LibTorch 2.0 on.
+    for (auto& group : optimizer.param_groups()) {
+        if (kind == OptimizerKind::Adam)
+            static_cast<torch::optim::AdamOptions&>(group.options()).lr(rate);
+        else
+            static_cast<torch::optim::SGDOptions&>(group.options()).lr(rate);
+    }
+}
+
+// The learning-rate schedule: step decay or Keras's ReduceLROnPlateau on val_loss.
+struct LearningRateSchedule
+{
+    LrSchedule config;
+    double rate;
+    double bestValLoss = 0;
+    int epochsWithoutImprovement = 0;
+    bool seen = false;
+
+    // Called after each epoch; returns the rate for the next one.
+    double next(const EpochRecord& record)
+    {
+        bool reduce = false;
+        if (config.kind == LrScheduleKind::Step) {
+            reduce = record.epoch % config.every == 0;
+        } else if (config.kind == LrScheduleKind::Plateau) {
+            if (!seen || record.valLoss < bestValLoss) {
+                seen = true;
+                bestValLoss = record.valLoss;
+                epochsWithoutImprovement = 0;
+            } else if (++epochsWithoutImprovement >= config.patience) {
+                reduce = true;
+                epochsWithoutImprovement = 0;
+            }
+        }
+        if (reduce)
+            rate = std::max(rate * config.factor, config.minLearningRate);
+        return rate;
+    }
+};
 
 // Parameters and buffers (BatchNorm statistics) of the best epoch, kept on the device.
 std::vector<torch::Tensor> snapshot(LayerStack& module)
@@ -218,6 +262,7 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
     torch::manual_seed(config.seed);
     std::mt19937_64 shuffleRng(config.seed);
     auto optimizer = makeOptimizer(config.optimizer, module);
+    LearningRateSchedule schedule{config.lrSchedule, config.optimizer.learningRate};
 
     TrainingResult result;
     BestTracker tracker{config.earlyStopping.monitor, config.earlyStopping.minDelta};
@@ -323,7 +368,7 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
         const Evaluation devEvaluation = evaluateSet(module, s.dev, false);
         record.valLoss = devEvaluation.loss;
         record.valAccuracy = devEvaluation.accuracy;
-        record.learningRate = config.optimizer.learningRate;
+        record.learningRate = schedule.rate;
         record.seconds = secondsBetween(epochStart, Clock::now()) - pausedSeconds;
         epochReport.devConfusion = devEvaluation.confusion;
         result.history.push_back(record);
@@ -341,6 +386,9 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
             stop = true;
             break;
         }
+        const double nextRate = schedule.next(record);
+        if (nextRate != record.learningRate)
+            setLearningRate(*optimizer, config.optimizer.kind, nextRate);
         // Keras's rule: stop once `patience` epochs in a row brought no improvement.
         if (config.earlyStopping.enabled && tracker.epochsWithoutImprovement > 0 &&
             tracker.epochsWithoutImprovement >= config.earlyStopping.patience) {
@@ -371,7 +419,10 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
     result.samplesPerSecond =
         result.trainSeconds > 0 ? double(samplesTrained) / result.trainSeconds : 0;
     result.dev = evaluateSet(module, s.dev, false);
+    const auto evalStart = Clock::now();
     result.test = evaluateSet(module, s.test, true);
+    const double evalSeconds = secondsBetween(evalStart, Clock::now());
+    result.evalSamplesPerSecond = evalSeconds > 0 ? double(result.test.count) / evalSeconds : 0;
     return result;
 }
 

@@ -67,8 +67,9 @@ struct TrainingResult
     bool restoredBest = false; // the model holds the best epoch's weights, not the last
     double trainSeconds = 0;   // optimisation only: validation and pauses excluded
     double samplesPerSecond = 0;
-    std::string message; // why it ended, in words
-    Evaluation dev;      // of the model as kept
+    double evalSamplesPerSecond = 0; // of the final test-set evaluation (forward only)
+    std::string message;             // why it ended, in words
+    Evaluation dev;                  // of the model as kept
     Evaluation test;
 };
 

@@ -74,6 +74,7 @@ Preset everythingPreset()
     preset.training.batchSize = 128;
     preset.training.epochs = 33;
     preset.training.earlyStopping = {true, Monitor::ValAccuracy, 4, 0.001, false};
+    preset.training.lrSchedule = {LrScheduleKind::Plateau, 10, 3, 0.2, 1e-5};
     preset.training.seed = 1234567890123ULL;
     preset.training.device = DeviceChoice::Cpu;
     preset.data.devFraction = 0.15;
@@ -174,6 +175,12 @@ private Q_SLOTS:
         QTest::newRow("bool typo")
             << QString(kValid) + "training:\n  early_stopping: {restore_best: yes}\n"
             << "training.early_stopping.restore_best: expected true or false, got 'yes'";
+        QTest::newRow("lr schedule factor")
+            << QString(kValid) + "training:\n  lr_schedule: {type: step, factor: 2}\n"
+            << "training.lr_schedule.factor: 2 is out of range (0, 1)";
+        QTest::newRow("lr schedule key of another type")
+            << QString(kValid) + "training:\n  lr_schedule: {type: step, patience: 2}\n"
+            << "training.lr_schedule.patience: unknown key 'patience'";
         QTest::newRow("batch size negative")
             << QString(kValid) + "training:\n  batch_size: -4\n"
             << "p.yaml:8:15 training.batch_size: -4 is out of range [1, 60000]";
