@@ -107,6 +107,26 @@ struct ConvolutionImpl : torch::nn::Module
 };
 TORCH_MODULE(Convolution);
 
+// Dropout with a mask from uniform noise. On CPU, LibTorch's dropout draws each element with
+// bernoulli_, which was measured 3x slower (69 vs 23 µs per 32×14×14 map on 2 cores) and
+// made cnn_medium_dropout train at 60% of cnn_medium's speed. Same distribution, same seed
+// semantics; other devices keep LibTorch's fused kernel.
+struct DropoutImpl : torch::nn::Module
+{
+    explicit DropoutImpl(double rate) : rate(rate) {}
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        if (!is_training() || rate == 0.0)
+            return x;
+        if (!x.is_cpu())
+            return F::dropout(x, F::DropoutFuncOptions().p(rate).training(true));
+        const torch::Tensor keep = torch::rand_like(x).ge_(rate).div_(1.0 - rate);
+        return x * keep;
+    }
+    double rate;
+};
+TORCH_MODULE(Dropout);
+
 void initialize(torch::Tensor weight, const Initializer& init)
 {
     torch::NoGradGuard noGrad;
@@ -221,7 +241,7 @@ torch::nn::Sequential buildBlock(const LayerSpec& layer, const TensorShape& in)
         appendPooling(block, layer, in);
         break;
     case LayerType::Dropout:
-        block->push_back(torch::nn::Dropout(torch::nn::DropoutOptions(layer.rate)));
+        block->push_back(Dropout(layer.rate));
         break;
     case LayerType::Flatten:
         block->push_back(torch::nn::Flatten());
