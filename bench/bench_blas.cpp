@@ -4,6 +4,7 @@
 #include "core/internal/network_impl.h"
 #include "core/preset.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -30,6 +31,30 @@ double matmulGflops()
         ++runs;
     }
     return 2.0 * double(kN) * kN * kN * runs / secondsSince(start) / 1e9;
+}
+
+// The machine's ceiling for convolutions: a large 3×3 convolution through oneDNN, in both
+// memory formats, the better one counted.
+double convolutionGflops()
+{
+    const torch::Tensor weight = torch::randn({64, 64, 3, 3});
+    const torch::Tensor input = torch::randn({128, 64, 28, 28});
+    const double flops = 2.0 * 64 * 9 * 64 * 28 * 28 * 128;
+    double best = 0;
+    for (const auto format : {torch::MemoryFormat::Contiguous, torch::MemoryFormat::ChannelsLast}) {
+        const torch::Tensor x = input.contiguous(format);
+        const torch::Tensor w = weight.contiguous(format);
+        torch::NoGradGuard noGrad;
+        torch::conv2d(x, w, {}, 1, 1); // warm-up
+        int runs = 0;
+        const auto start = Clock::now();
+        while (secondsSince(start) < 3.0 || runs < 2) {
+            torch::conv2d(x, w, {}, 1, 1);
+            ++runs;
+        }
+        best = std::max(best, flops * runs / secondsSince(start) / 1e9);
+    }
+    return best;
 }
 
 double mlpSamplesPerSecond(const std::string& presetPath)
@@ -73,6 +98,7 @@ int main(int argc, char** argv)
     torch::set_num_threads(threads); // Debian's LibTorch was seen defaulting to 1 thread
     std::printf("threads %d\n", torch::get_num_threads());
     std::printf("matmul_2048_gflops %.1f\n", matmulGflops());
+    std::printf("conv3x3_64_gflops %.1f\n", convolutionGflops());
     std::printf("mlp_medium_b32_samples_per_s %.0f\n", mlpSamplesPerSecond(preset));
     return 0;
 }

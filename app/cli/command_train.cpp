@@ -26,6 +26,7 @@ struct TrainOptions
     std::string dataDirectory;
     std::string outDirectory = "runs";
     int epochs = 0;      // 0: as in the preset
+    int batchSize = 0;   // 0: as in the preset
     long long limit = 0; // 0: all training images
     long long seed = -1; // -1: as in the preset
     std::string device;  // empty: as in the preset
@@ -47,6 +48,8 @@ int runTrain(const TrainOptions& options)
     Preset preset = loadTrainablePreset(options.preset);
     if (options.epochs > 0)
         preset.training.epochs = options.epochs;
+    if (options.batchSize > 0)
+        preset.training.batchSize = options.batchSize;
     if (options.seed >= 0)
         preset.training.seed = std::uint64_t(options.seed);
     if (!options.device.empty())
@@ -133,6 +136,8 @@ Command addTrainCommand(CLI::App& app)
     command->add_option("--out", options->outDirectory, "Folder for run folders (default: runs)");
     command->add_option("--epochs", options->epochs, "Override the preset's epochs")
         ->check(CLI::Range(1, 10000));
+    command->add_option("--batch-size", options->batchSize, "Override the preset's batch size")
+        ->check(CLI::Range(1, 60000));
     command
         ->add_option("--limit", options->limit,
                      "Train on a class-balanced subset of N training images")

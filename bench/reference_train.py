@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""Plain PyTorch reference for bench/train_throughput.sh: the same architectures, optimizer,
+batch size and data as Atelier's presets, the way a Python user would write them.
+Prints one line: samples_per_second epoch_seconds eval_samples_per_second."""
+import gzip
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def load_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def model_for(name):
+    if name == "mlp_medium":
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(),
+                             nn.Linear(128, 10))
+    if name == "cnn_medium":
+        return nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Linear(3136, 10))
+    raise SystemExit("unknown model " + name)
+
+
+def main():
+    name, batch, epochs, data_dir = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    torch.set_num_threads(os.cpu_count())
+    torch.manual_seed(42)
+    images = torch.from_numpy(load_idx(data_dir + "/train-images-idx3-ubyte.gz").copy()).float().div_(255)
+    labels = torch.from_numpy(load_idx(data_dir + "/train-labels-idx1-ubyte.gz").astype(np.int64))
+    x_train, y_train = images[:48000].reshape(-1, 1, 28, 28), labels[:48000]
+    x_dev, y_dev = images[48000:].reshape(-1, 1, 28, 28), labels[48000:]
+    model = model_for(name)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, nesterov=True)
+    train_seconds, eval_seconds, epoch_seconds = 0.0, 0.0, 0.0
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.train()
+        order = torch.randperm(len(x_train))
+        for i in range(0, len(x_train), batch):
+            idx = order[i:i + batch]
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(x_train[idx]), y_train[idx])
+            loss.backward()
+            optimizer.step()
+        trained = time.perf_counter()
+        model.eval()
+        with torch.no_grad():
+            for i in range(0, len(x_dev), 128):
+                model(x_dev[i:i + 128])
+        end = time.perf_counter()
+        # Summed over all epochs, as Atelier's samples_per_second is.
+        train_seconds += trained - start
+        eval_seconds += end - trained
+        epoch_seconds = end - start
+    print(f"{epochs * len(x_train) / train_seconds:.0f} {epoch_seconds:.2f} {epochs * len(x_dev) / eval_seconds:.0f}")
+
+
+if __name__ == "__main__":
+    main()
