@@ -31,8 +31,8 @@ bool LrSchedule::operator==(const LrSchedule& o) const
 bool TrainConfig::operator==(const TrainConfig& o) const
 {
     return optimizer == o.optimizer && batchSize == o.batchSize && epochs == o.epochs &&
-           earlyStopping == o.earlyStopping && lrSchedule == o.lrSchedule && seed == o.seed &&
-           device == o.device;
+           earlyStopping == o.earlyStopping && lrSchedule == o.lrSchedule &&
+           augmentation == o.augmentation && seed == o.seed && device == o.device;
 }
 
 bool DataConfig::operator==(const DataConfig& o) const
@@ -154,6 +154,10 @@ std::string presetToYaml(const Preset& preset)
         out << YAML::Key << "factor" << YAML::Value << shortestDouble(l.factor) << YAML::Key
             << "min_lr" << YAML::Value << shortestDouble(l.minLearningRate) << YAML::EndMap;
     }
+    if (t.augmentation.enabled())
+        out << YAML::Key << "augmentation" << YAML::Value << YAML::Flow << YAML::BeginMap
+            << YAML::Key << "horizontal_flip" << YAML::Value << t.augmentation.horizontalFlip
+            << YAML::Key << "shift" << YAML::Value << t.augmentation.shiftPixels << YAML::EndMap;
     out << YAML::Key << "seed" << YAML::Value << t.seed;
     out << YAML::Key << "device" << YAML::Value << deviceChoiceName(t.device);
     out << YAML::EndMap;

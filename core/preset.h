@@ -69,6 +69,19 @@ struct LrSchedule
     bool operator==(const LrSchedule& o) const;
 };
 
+// Random changes to each training batch (never to dev or test images).
+struct Augmentation
+{
+    bool horizontalFlip = false; // mirror half of the images left-right
+    int shiftPixels = 0;         // move each image by up to this many pixels in x and y
+
+    bool enabled() const { return horizontalFlip || shiftPixels > 0; }
+    bool operator==(const Augmentation& o) const
+    {
+        return horizontalFlip == o.horizontalFlip && shiftPixels == o.shiftPixels;
+    }
+};
+
 enum class DeviceChoice
 {
     Auto,
@@ -83,6 +96,7 @@ struct TrainConfig
     int epochs = 10;
     EarlyStopping earlyStopping;
     LrSchedule lrSchedule;
+    Augmentation augmentation;
     std::uint64_t seed = 42;
     DeviceChoice device = DeviceChoice::Auto;
 

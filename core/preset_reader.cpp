@@ -153,6 +153,17 @@ void readLrSchedule(MapReader& training, LrSchedule& schedule)
     map.finish(allowed);
 }
 
+void readAugmentation(MapReader& training, Augmentation& augmentation)
+{
+    auto node = training.take("augmentation");
+    if (!node || node->IsNull())
+        return;
+    MapReader map(*node, "training.augmentation", training.problems());
+    map.boolean("horizontal_flip", augmentation.horizontalFlip);
+    map.integer("shift", augmentation.shiftPixels, 0, 8);
+    map.finish({"horizontal_flip", "shift"});
+}
+
 void readTraining(MapReader& top, TrainConfig& training)
 {
     auto node = top.take("training");
@@ -166,6 +177,7 @@ void readTraining(MapReader& top, TrainConfig& training)
     map.integer("epochs", training.epochs, 1, 10000);
     readEarlyStopping(map, training.earlyStopping);
     readLrSchedule(map, training.lrSchedule);
+    readAugmentation(map, training.augmentation);
     map.seed("seed", training.seed);
     map.choice<DeviceChoice>("device", training.device, {"auto", "cpu", "cuda"},
                              [](const std::string& n) -> std::optional<DeviceChoice> {
@@ -173,8 +185,8 @@ void readTraining(MapReader& top, TrainConfig& training)
                                         : n == "cuda" ? DeviceChoice::Cuda
                                                       : DeviceChoice::Auto;
                              });
-    map.finish(
-        {"optimizer", "batch_size", "epochs", "early_stopping", "lr_schedule", "seed", "device"});
+    map.finish({"optimizer", "batch_size", "epochs", "early_stopping", "lr_schedule",
+                "augmentation", "seed", "device"});
 }
 
 void readData(MapReader& top, DataConfig& data)

@@ -84,6 +84,34 @@ struct LearningRateSchedule
     }
 };
 
+// Random flips and shifts of one training batch (N×784, on the device). Shifts pad with the
+// background value and crop each image at its own random offset.
+torch::Tensor augmentBatch(const torch::Tensor& flat, const Augmentation& augmentation,
+                           float background, std::mt19937_64& rng)
+{
+    torch::NoGradGuard noGrad;
+    const std::int64_t n = flat.size(0);
+    torch::Tensor images = flat.view({n, 1, 28, 28});
+    if (augmentation.horizontalFlip) {
+        const torch::Tensor flip = torch::rand({n, 1, 1, 1}, images.options()).lt(0.5);
+        images = torch::where(flip, images.flip({3}), images);
+    }
+    if (augmentation.shiftPixels > 0) {
+        const std::int64_t s = augmentation.shiftPixels;
+        const torch::Tensor padded = F::pad(
+            images, F::PadFuncOptions({s, s, s, s}).mode(torch::kConstant).value(background));
+        std::vector<torch::Tensor> crops;
+        crops.reserve(std::size_t(n));
+        for (std::int64_t i = 0; i < n; ++i) {
+            const auto dy = std::int64_t(uniformIndex(rng, std::uint64_t(2 * s + 1)));
+            const auto dx = std::int64_t(uniformIndex(rng, std::uint64_t(2 * s + 1)));
+            crops.push_back(padded[i].narrow(1, dy, 28).narrow(2, dx, 28));
+        }
+        images = torch::stack(crops);
+    }
+    return images.reshape({n, 784});
+}
+
 // Parameters and buffers (BatchNorm statistics) of the best epoch, kept on the device.
 std::vector<torch::Tensor> snapshot(LayerStack& module)
 {
@@ -328,7 +356,9 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
             const std::int64_t start = std::int64_t(batch) * batchSize;
             const std::int64_t size = std::min(batchSize, count - start);
             const torch::Tensor rows = permutation.narrow(0, start, size);
-            const torch::Tensor x = s.train.images.index_select(0, rows);
+            torch::Tensor x = s.train.images.index_select(0, rows);
+            if (config.augmentation.enabled())
+                x = augmentBatch(x, config.augmentation, s.transform.apply(0), shuffleRng);
             const torch::Tensor y = s.train.labels.index_select(0, rows);
             optimizer->zero_grad();
             const torch::Tensor logits = module->forward(x);

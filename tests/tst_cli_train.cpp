@@ -67,9 +67,9 @@ private Q_SLOTS:
     void trainThenEval()
     {
         const QString out = m_dir.filePath("runs");
-        const Result train =
-            runCli({"train", ATELIER_PRESETS_DIR "/mlp_small.yaml", "--epochs", "2", "--limit",
-                    "3000", "--out", out, "--seed", "7", "--threads", "2", "--device", "cpu"});
+        const Result train = runCli({"train", ATELIER_PRESETS_DIR "/mlp_small.yaml", "--epochs",
+                                     "2", "--limit", "3000", "--out", out, "--seed", "7",
+                                     "--threads", "2", "--device", "cpu", "--batch-size", "64"});
         QCOMPARE(train.exitCode, 0);
         QVERIFY2(train.err.contains(
                      QRegularExpression("Epoch 2/2 - [0-9.]+s - [0-9,]+ samples/s - loss: ")),
@@ -84,6 +84,8 @@ private Q_SLOTS:
         QCOMPARE(metrics["seed"].toInt(), 7);
         QCOMPARE(metrics["train_count"].toInt(), 3000);
         QCOMPARE(metrics["threads"].toInt(), 2);
+        QCOMPARE(metrics["batch_size"].toInt(), 64);
+        QVERIFY(metrics["eval_samples_per_second"].toDouble() > 0);
 
         const Result eval = runCli({"eval", folder});
         QCOMPARE(eval.exitCode, 0);
@@ -132,6 +134,8 @@ private Q_SLOTS:
         QTest::newRow("seed negative") << QStringList{"train", preset, "--seed", "-3"} << "--seed";
         QTest::newRow("device tpu")
             << QStringList{"train", preset, "--device", "tpu"} << "--device";
+        QTest::newRow("batch size 0")
+            << QStringList{"train", preset, "--batch-size", "0"} << "--batch-size";
         QTest::newRow("threads 0") << QStringList{"train", preset, "--threads", "0"} << "--threads";
         QTest::newRow("missing preset")
             << QStringList{"train", "/nonexistent.yaml"} << "/nonexistent.yaml: cannot open";

@@ -75,6 +75,7 @@ Preset everythingPreset()
     preset.training.epochs = 33;
     preset.training.earlyStopping = {true, Monitor::ValAccuracy, 4, 0.001, false};
     preset.training.lrSchedule = {LrScheduleKind::Plateau, 10, 3, 0.2, 1e-5};
+    preset.training.augmentation = {true, 3};
     preset.training.seed = 1234567890123ULL;
     preset.training.device = DeviceChoice::Cpu;
     preset.data.devFraction = 0.15;
@@ -181,6 +182,9 @@ private Q_SLOTS:
         QTest::newRow("lr schedule key of another type")
             << QString(kValid) + "training:\n  lr_schedule: {type: step, patience: 2}\n"
             << "training.lr_schedule.patience: unknown key 'patience'";
+        QTest::newRow("augmentation shift")
+            << QString(kValid) + "training:\n  augmentation: {shift: 9}\n"
+            << "training.augmentation.shift: 9 is out of range [0, 8]";
         QTest::newRow("batch size negative")
             << QString(kValid) + "training:\n  batch_size: -4\n"
             << "p.yaml:8:15 training.batch_size: -4 is out of range [1, 60000]";

@@ -148,6 +148,20 @@ private Q_SLOTS:
         QVERIFY(constant.history[1].loss != result.history[1].loss);
     }
 
+    void augmentationIsSeededAndChangesTraining()
+    {
+        Preset preset = shippedPreset("cnn_small");
+        preset.training.epochs = 1;
+        const TrainingResult plain = Trainer(preset, *m_data, limitTo(1000)).run();
+        preset.training.augmentation = {true, 2};
+        const TrainingResult first = Trainer(preset, *m_data, limitTo(1000)).run();
+        const TrainingResult second = Trainer(preset, *m_data, limitTo(1000)).run();
+        QVERIFY(sameHistory(first.history, second.history));
+        QVERIFY(first.history[0].loss != plain.history[0].loss);
+        // Dev and test images are not augmented: an untrained-looking result would show it.
+        QVERIFY2(first.test.accuracy > 0.5, qPrintable(QString::number(first.test.accuracy)));
+    }
+
     void stopRequestEndsTheRunMidEpoch()
     {
         Preset preset = shippedPreset("cnn_small");
