@@ -1,5 +1,6 @@
 // atelier-cli end to end: output on real and generated data, exit codes and one-line
 // messages for bad input.
+#include "support/cli_runner.h"
 #include "support/idx_writer.h"
 
 #include <QProcess>
@@ -9,28 +10,6 @@
 using namespace atelier::test;
 
 namespace {
-
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Result runCli(const QStringList& arguments,
-              const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
-{
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(ATELIER_CLI_PATH, arguments);
-    if (!process.waitForFinished(120000))
-        return {};
-    Result result;
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
-}
 
 QString writeText(const QTemporaryDir& dir, const QString& name, const QByteArray& text)
 {
@@ -54,7 +33,7 @@ private Q_SLOTS:
             QSKIP("Fashion-MNIST is not installed (package dataset-fashion-mnist)");
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.remove("ATELIER_DATA");
-        const Result r = runCli({"data"}, environment);
+        const CliResult r = runCli({"data"}, environment);
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(QRegularExpression("train\\s+60000×784")), qPrintable(r.out));
         QVERIFY(r.out.contains(QRegularExpression("train\\s+48000×784")));
@@ -68,7 +47,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         writeFashionMnist(dir.path().toStdString(), 100, 30, false);
-        Result r = runCli({"data", "--data", dir.path(), "--dev-fraction", "0.1"});
+        CliResult r = runCli({"data", "--data", dir.path(), "--dev-fraction", "0.1"});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(QRegularExpression("train\\s+90×784")), qPrintable(r.out));
         QVERIFY(r.out.contains(QRegularExpression("dev\\s+10×784")));
@@ -86,7 +65,7 @@ private Q_SLOTS:
         writeFashionMnist(dir.path().toStdString(), 20, 10, true);
         const QString labels = dir.filePath("train-labels-idx1-ubyte.gz");
         writeBytes(labels.toStdString(), labelsFile({1, 2, 3})); // raw bytes under a .gz name
-        Result r = runCli({"data", "--data", dir.path()});
+        CliResult r = runCli({"data", "--data", dir.path()});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(labels + ": not gzip data"), qPrintable(r.err));
 
@@ -98,7 +77,7 @@ private Q_SLOTS:
 
     void summaryOfAShippedPreset()
     {
-        const Result r = runCli({"summary", ATELIER_PRESETS_DIR "/cnn_large.yaml"});
+        const CliResult r = runCli({"summary", ATELIER_PRESETS_DIR "/cnn_large.yaml"});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("Model: cnn_large"));
         QVERIFY2(r.out.contains(QRegularExpression("max_pool2d_3 \\(MaxPool2D\\)\\s+128×4×4")),
@@ -119,7 +98,7 @@ private Q_SLOTS:
     - {type: conv2d, filters: 8, kernel: 3}
     - {type: dense, units: 10}
 )");
-        const Result r = runCli({"summary", path});
+        const CliResult r = runCli({"summary", path});
         QCOMPARE(r.exitCode, 2);
         QCOMPARE(r.err.trimmed(),
                  path + ": layer 4 conv2d: needs a 3-D input (C×H×W) but gets 128 after flatten");
@@ -144,7 +123,7 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         QTemporaryDir dir;
         const QString path = writeText(dir, "broken.yaml", yaml);
-        const Result r = runCli({"summary", path});
+        const CliResult r = runCli({"summary", path});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.startsWith(path + expected), qPrintable(r.err));
     }
@@ -174,7 +153,7 @@ private Q_SLOTS:
         QFETCH(QStringList, arguments);
         QFETCH(int, exitCode);
         QFETCH(QString, stderrFragment);
-        const Result r = runCli(arguments);
+        const CliResult r = runCli(arguments);
         QCOMPARE(r.exitCode, exitCode);
         QVERIFY2(r.err.contains(stderrFragment), qPrintable(r.err));
         if (exitCode == 0)

@@ -1,5 +1,7 @@
 // atelier-cli train and eval end to end on the real dataset: results on stdout, a complete
 // run folder, Ctrl-C (exit 130, status interrupted), and bad option values (exit 2).
+#include "support/cli_runner.h"
+
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -8,30 +10,9 @@
 #include <QtTest>
 #include <csignal>
 
+using namespace atelier::test;
+
 namespace {
-
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Result runCli(const QStringList& arguments, int timeoutMs = 300000)
-{
-    QProcess process;
-    process.start(ATELIER_CLI_PATH, arguments);
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return {};
-    }
-    Result result;
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
-}
 
 QString valueOf(const QString& output, const QString& key)
 {
@@ -67,9 +48,9 @@ private Q_SLOTS:
     void trainThenEval()
     {
         const QString out = m_dir.filePath("runs");
-        const Result train = runCli({"train", ATELIER_PRESETS_DIR "/mlp_small.yaml", "--epochs",
-                                     "2", "--limit", "3000", "--out", out, "--seed", "7",
-                                     "--threads", "2", "--device", "cpu", "--batch-size", "64"});
+        const CliResult train = runCli({"train", ATELIER_PRESETS_DIR "/mlp_small.yaml", "--epochs",
+                                        "2", "--limit", "3000", "--out", out, "--seed", "7",
+                                        "--threads", "2", "--device", "cpu", "--batch-size", "64"});
         QCOMPARE(train.exitCode, 0);
         QVERIFY2(train.err.contains(
                      QRegularExpression("Epoch 2/2 - [0-9.]+s - [0-9,]+ samples/s - loss: ")),
@@ -87,7 +68,7 @@ private Q_SLOTS:
         QCOMPARE(metrics["batch_size"].toInt(), 64);
         QVERIFY(metrics["eval_samples_per_second"].toDouble() > 0);
 
-        const Result eval = runCli({"eval", folder});
+        const CliResult eval = runCli({"eval", folder});
         QCOMPARE(eval.exitCode, 0);
         QCOMPARE(valueOf(eval.out, "test_accuracy").toDouble(), accuracy);
         QVERIFY(eval.out.contains("Confusion matrix (rows: true class, columns: predicted class)"));
@@ -147,7 +128,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, arguments);
         QFETCH(QString, message);
-        const Result r = runCli(arguments);
+        const CliResult r = runCli(arguments);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
         QVERIFY(r.out.isEmpty());
@@ -160,7 +141,7 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("model:\n  input: [784]\n  layers:\n    - {type: dense, units: 12}\n");
         file.close();
-        const Result r = runCli({"train", path, "--out", m_dir.filePath("never")});
+        const CliResult r = runCli({"train", path, "--out", m_dir.filePath("never")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(path + ": model: the stack ends with 12 outputs"),
                  qPrintable(r.err));
@@ -169,7 +150,7 @@ private Q_SLOTS:
 
     void cudaWithoutAGpu()
     {
-        const Result probe =
+        const CliResult probe =
             runCli({"train", ATELIER_PRESETS_DIR "/mlp_small.yaml", "--device", "cuda", "--limit",
                     "100", "--epochs", "1", "--out", m_dir.filePath("cuda")});
         if (probe.exitCode == 0)
@@ -182,7 +163,7 @@ private Q_SLOTS:
     void evalOfAnIncompleteRun()
     {
         QDir(m_dir.path()).mkpath("partial/run");
-        const Result r = runCli({"eval", m_dir.filePath("partial/run")});
+        const CliResult r = runCli({"eval", m_dir.filePath("partial/run")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("incomplete run (no metrics.json)"), qPrintable(r.err));
     }

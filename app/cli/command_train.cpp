@@ -74,7 +74,8 @@ int runTrain(const TrainOptions& options)
         std::cerr << "Training " << name << " (" << withThousands(parameters) << " parameters) on "
                   << trainer.device().kind() << " (" << trainer.device().name << "), " << threads
                   << " threads: " << trainer.trainCount() << " train / " << trainer.devCount()
-                  << " dev images, " << preset.training.epochs << " epochs, batch "
+                  << " dev images, " << preset.training.epochs
+                  << (preset.training.epochs == 1 ? " epoch" : " epochs") << ", batch "
                   << preset.training.batchSize << ", seed " << preset.training.seed << "\n";
 
     ProgressPrinter printer(options.quiet, ::isatty(STDERR_FILENO) == 1);
