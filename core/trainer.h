@@ -29,7 +29,8 @@ public:
     ~Trainer();
 
     // Trains until the epochs run out, early stopping, a stop request, a callback returning
-    // false, or divergence; then evaluates the kept model on dev and test. Blocks.
+    // false, or divergence; then evaluates the kept model on dev and test. Blocks. One run
+    // per Trainer: a second call would start from the trained weights with a new optimizer.
     TrainingResult run(const TrainingCallbacks& callbacks = {});
 
     // Thread-safe; take effect at the next batch boundary. requestStop() is also
