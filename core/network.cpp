@@ -327,8 +327,6 @@ Network::Network(const ModelSpec& spec, std::uint64_t seed) : m_impl(std::make_u
     for (auto& parameter : m_impl->module->parameters())
         if (parameter.dim() == 4)
             parameter.set_data(parameter.data().contiguous(torch::MemoryFormat::ChannelsLast));
-    const LayerSpec& last = spec.layers.back();
-    m_impl->softmaxOutput = hasActivation(last.type) && last.activation == ActivationKind::Softmax;
 }
 
 Network::~Network() = default;

@@ -24,7 +24,6 @@ struct Network::Impl
 {
     ModelSpec spec;
     LayerStack module{nullptr};
-    bool softmaxOutput = false; // whether predictions are shown as probabilities
 };
 
 } // namespace atelier
