@@ -75,6 +75,11 @@ struct Size2
     bool operator!=(const Size2& o) const { return !(*this == o); }
 };
 
+// Limits that presets and the studio's editors share.
+constexpr int kMaxUnits = 1'000'000; // beyond this a dense layer would not fit in memory
+constexpr int kMaxFilters = 4096;
+constexpr int kMaxWindow = 64; // kernel, pool, stride and dilation sides
+
 // One layer. Only the fields of its type matter; layerDefaults() fills them sensibly.
 struct LayerSpec
 {

@@ -6,10 +6,6 @@
 namespace atelier::detail {
 namespace {
 
-constexpr long long kMaxUnits = 1'000'000; // beyond this a dense layer would not fit in memory
-constexpr long long kMaxFilters = 4096;
-constexpr long long kMaxWindow = 64; // kernel, pool, stride and dilation sides
-
 // Reads `key` as an integer n (n×n) or a list [h, w].
 void readSize(MapReader& map, const std::string& key, Size2& target, bool required = false)
 {

@@ -12,7 +12,8 @@ packages=(
   # command line and JSON
   libcli11-dev nlohmann-json3-dev
   # studio
-  qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev
+  # (qt6-charts-dev needs Qt6OpenGL's CMake config but does not depend on its package)
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   # the built-in dataset
   dataset-fashion-mnist
   # headless GUI tests and screenshots
