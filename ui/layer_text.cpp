@@ -96,4 +96,29 @@ QString layerTypeHelp(LayerType type)
     return {};
 }
 
+QColor layerTypeColor(LayerType type)
+{
+    // Muted hues from one family, so that a stack reads as a pattern rather than a rainbow.
+    switch (type) {
+    case LayerType::Dense:
+        return QColor(0x4c, 0x78, 0xa8);
+    case LayerType::Conv2D:
+        return QColor(0xe4, 0x8a, 0x2c);
+    case LayerType::MaxPool2D:
+    case LayerType::AvgPool2D:
+        return QColor(0x54, 0xa2, 0x4b);
+    case LayerType::Dropout:
+        return QColor(0x9d, 0x75, 0x5d);
+    case LayerType::Flatten:
+        return QColor(0x79, 0x70, 0x6e);
+    case LayerType::BatchNorm:
+        return QColor(0xb2, 0x79, 0xa2);
+    case LayerType::Activation:
+        return QColor(0x72, 0xb7, 0xb2);
+    case LayerType::Invalid:
+        break;
+    }
+    return QColor(Qt::gray);
+}
+
 } // namespace atelier::ui

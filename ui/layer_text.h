@@ -3,6 +3,7 @@
 
 #include "core/model_spec.h"
 
+#include <QColor>
 #include <QString>
 
 namespace atelier::ui {
@@ -14,6 +15,9 @@ QString layerSettingsText(const LayerSpec& layer);
 QString layerTypeHelp(LayerType type);
 
 QString sizeText(const Size2& size); // "3×3"
+
+// The colour of a layer type in the palette and the diagram (readable on light and dark).
+QColor layerTypeColor(LayerType type);
 
 inline QString qs(const std::string& text)
 {

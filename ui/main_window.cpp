@@ -1,0 +1,270 @@
+// The studio's main window: views, menus, title and settings. File handling is in
+// main_window_files.cpp.
+#include "main_window.h"
+
+#include "data_view.h"
+#include "dataset_controller.h"
+#include "layer_text.h"
+#include "model_view.h"
+#include "preset_document.h"
+#include "preset_library.h"
+#include "preset_problems_panel.h"
+#include "theme.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QToolBar>
+
+namespace atelier::ui {
+namespace {
+
+// Settings keys.
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
+const QString kTabKey = QStringLiteral("window/tab");
+const QString kThemeKey = QStringLiteral("theme");
+const QString kDataFolderKey = QStringLiteral("dataFolder");
+const QString kLastPresetKey = QStringLiteral("lastPreset");
+
+// The preset a first start shows: a complete, small CNN to look at and train.
+const QString kFirstPreset = QStringLiteral("cnn_medium.yaml");
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_document(new PresetDocument(this)),
+      m_dataset(new DatasetController(this))
+{
+    m_tabs = new QTabWidget;
+    m_tabs->setDocumentMode(true);
+    m_dataView = new DataView(m_dataset, m_document);
+    m_modelView = new ModelView(m_document);
+    m_tabs->addTab(m_dataView, QStringLiteral("Data"));
+    m_tabs->addTab(m_modelView, QStringLiteral("Model"));
+    setCentralWidget(m_tabs);
+
+    m_problems = new PresetProblemsPanel;
+    m_problemsDock = new QDockWidget(QStringLiteral("Preset Problems"), this);
+    m_problemsDock->setObjectName(QStringLiteral("problemsDock"));
+    m_problemsDock->setWidget(m_problems);
+    addDockWidget(Qt::BottomDockWidgetArea, m_problemsDock);
+    m_problemsDock->hide();
+
+    createActions();
+    createMenus();
+    createToolBar();
+    statusBar()->showMessage(QStringLiteral("Ready"), 3000);
+
+    connect(m_document, &PresetDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &PresetDocument::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &PresetDocument::detailsChanged, this, &MainWindow::updateTitle);
+    connect(m_document->layers(), &LayerStackModel::reportChanged, this,
+            &MainWindow::updateTrainAction);
+    connect(m_dataView, &DataView::dataFolderChosen, this,
+            [](const QString& directory) { QSettings().setValue(kDataFolderKey, directory); });
+
+    restoreSettings();
+    updateTitle();
+    updateTrainAction();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    auto make = [this](const QString& text, QKeySequence key, QStyle::StandardPixmap icon) {
+        auto* action = new QAction(style()->standardIcon(icon), text, this);
+        action->setShortcut(key);
+        return action;
+    };
+    m_new = make(QStringLiteral("&New Preset"), QKeySequence::New, QStyle::SP_FileIcon);
+    m_new->setToolTip(QStringLiteral("Start from an empty stack"));
+    m_open = make(QStringLiteral("&Open Preset…"), QKeySequence::Open, QStyle::SP_DialogOpenButton);
+    m_save = make(QStringLiteral("&Save"), QKeySequence::Save, QStyle::SP_DialogSaveButton);
+    m_saveAs = make(QStringLiteral("Save &As…"), QKeySequence::SaveAs, QStyle::SP_DialogSaveButton);
+    m_quit = make(QStringLiteral("&Quit"), QKeySequence::Quit, QStyle::SP_DialogCloseButton);
+    connect(m_new, &QAction::triggered, this, [this] {
+        if (maybeSave())
+            newPreset();
+    });
+    connect(m_open, &QAction::triggered, this, &MainWindow::openWithDialog);
+    connect(m_save, &QAction::triggered, this, &MainWindow::save);
+    connect(m_saveAs, &QAction::triggered, this, &MainWindow::saveAs);
+    connect(m_quit, &QAction::triggered, this, &QWidget::close);
+
+    m_undo = m_document->undoStack()->createUndoAction(this, QStringLiteral("&Undo"));
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_undo->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
+    m_redo = m_document->undoStack()->createRedoAction(this, QStringLiteral("&Redo"));
+    m_redo->setShortcut(QKeySequence::Redo);
+    m_redo->setIcon(style()->standardIcon(QStyle::SP_ArrowForward));
+
+    m_train =
+        make(QStringLiteral("&Train"), QKeySequence(Qt::CTRL | Qt::Key_T), QStyle::SP_MediaPlay);
+    connect(m_train, &QAction::triggered, this, [this] {
+        if (m_document->invalidReason().isEmpty())
+            Q_EMIT trainRequested(m_document->preset());
+    });
+
+    auto* themes = new QActionGroup(this);
+    m_lightTheme = new QAction(QStringLiteral("&Light"), themes);
+    m_darkTheme = new QAction(QStringLiteral("&Dark"), themes);
+    for (QAction* action : {m_lightTheme, m_darkTheme})
+        action->setCheckable(true);
+    connect(m_lightTheme, &QAction::triggered, this, [] {
+        applyTheme(Theme::Light);
+        QSettings().setValue(kThemeKey, themeName(Theme::Light));
+    });
+    connect(m_darkTheme, &QAction::triggered, this, [] {
+        applyTheme(Theme::Dark);
+        QSettings().setValue(kThemeKey, themeName(Theme::Dark));
+    });
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
+    file->addAction(m_new);
+    file->addAction(m_open);
+    m_shippedMenu = file->addMenu(QStringLiteral("Open Shipped &Preset"));
+    m_recentMenu = file->addMenu(QStringLiteral("Open &Recent"));
+    connect(m_shippedMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildShippedMenu);
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    file->addSeparator();
+    file->addAction(m_save);
+    file->addAction(m_saveAs);
+    file->addSeparator();
+    file->addAction(m_quit);
+
+    QMenu* edit = menuBar()->addMenu(QStringLiteral("&Edit"));
+    edit->addAction(m_undo);
+    edit->addAction(m_redo);
+    edit->addSeparator();
+    edit->addActions(m_modelView->layerActions());
+
+    QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        QAction* action = view->addAction(m_tabs->tabText(i));
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        connect(action, &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
+    }
+    view->addAction(m_problemsDock->toggleViewAction());
+    view->addSeparator();
+    QMenu* theme = view->addMenu(QStringLiteral("&Theme"));
+    theme->addAction(m_lightTheme);
+    theme->addAction(m_darkTheme);
+
+    QMenu* model = menuBar()->addMenu(QStringLiteral("&Model"));
+    model->addAction(m_train);
+
+    QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
+    help->addAction(QStringLiteral("&About Atelier"), this, [this] {
+        QMessageBox::about(this, QStringLiteral("About Atelier"),
+                           QStringLiteral("<h3>Atelier %1</h3><p>A training studio for image "
+                                          "classifiers. Presets: %2</p>")
+                               .arg(QApplication::applicationVersion(),
+                                    shippedPresetsDirectory().toHtmlEscaped()));
+    });
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar* bar = addToolBar(QStringLiteral("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->setMovable(false);
+    bar->addAction(m_new);
+    bar->addAction(m_open);
+    bar->addAction(m_save);
+    bar->addSeparator();
+    bar->addAction(m_undo);
+    bar->addAction(m_redo);
+    bar->addSeparator();
+    bar->addAction(m_train);
+}
+
+void MainWindow::showTab(Tab tab)
+{
+    m_tabs->setCurrentIndex(tab == Tab::Data ? 0 : 1);
+}
+
+void MainWindow::loadData(const QString& directory)
+{
+    m_dataset->load(directory);
+}
+
+void MainWindow::restoreSettings()
+{
+    const QSettings settings;
+    const Theme theme = themeFromName(settings.value(kThemeKey).toString());
+    applyTheme(theme);
+    (theme == Theme::Dark ? m_darkTheme : m_lightTheme)->setChecked(true);
+    if (!restoreGeometry(settings.value(kGeometryKey).toByteArray()))
+        resize(1600, 1000);
+    restoreState(settings.value(kStateKey).toByteArray());
+    m_problemsDock->hide(); // it belongs to the preset that had problems, not to the window
+    m_tabs->setCurrentIndex(settings.value(kTabKey, 0).toInt());
+
+    const QString lastPreset = settings.value(kLastPresetKey).toString();
+    const QString firstPreset = QDir(shippedPresetsDirectory()).filePath(kFirstPreset);
+    if (!lastPreset.isEmpty() && QFileInfo::exists(lastPreset))
+        openPreset(lastPreset);
+    else if (QFileInfo::exists(firstPreset))
+        openPreset(firstPreset);
+    else
+        newPreset();
+
+    const QString dataFolder = settings.value(kDataFolderKey).toString();
+    loadData(dataFolder.isEmpty() ? qs(resolveDataDirectory({})) : dataFolder);
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    settings.setValue(kTabKey, m_tabs->currentIndex());
+    if (!m_document->filePath().isEmpty())
+        settings.setValue(kLastPresetKey, m_document->filePath());
+}
+
+void MainWindow::updateTitle()
+{
+    const QString path = m_document->filePath();
+    const QString name = path.isEmpty() ? m_untitledName : QFileInfo(path).fileName();
+    setWindowTitle(QStringLiteral("%1[*] — Atelier").arg(name));
+    setWindowModified(m_document->isModified());
+}
+
+void MainWindow::updateTrainAction()
+{
+    const QString reason = m_document->invalidReason();
+    m_train->setEnabled(reason.isEmpty());
+    m_train->setToolTip(
+        reason.isEmpty()
+            ? QStringLiteral("Train this preset (%1)").arg(m_train->shortcut().toString())
+            : QStringLiteral("Cannot train: %1").arg(reason));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    saveSettings();
+    event->accept();
+}
+
+} // namespace atelier::ui

@@ -1,0 +1,97 @@
+// The studio's main window: the Data and Model views in tabs, the File/Edit/View menus, the
+// preset document with its undo history, and the settings that persist between sessions.
+#pragma once
+
+#include "core/preset.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QDockWidget;
+class QMenu;
+class QTabWidget;
+
+namespace atelier::ui {
+
+class DataView;
+class DatasetController;
+class ModelView;
+class PresetDocument;
+class PresetProblemsPanel;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    enum class Tab
+    {
+        Data,
+        Model,
+    };
+
+    // File operations without dialogs (the menu actions add the dialogs around them).
+    // Opening never refuses silently: problems are listed in the Problems panel.
+    bool openPreset(const QString& path);
+    bool savePresetAs(const QString& path);
+    void newPreset();
+
+    void showTab(Tab tab);
+    void loadData(const QString& directory);
+
+    PresetDocument* document() const { return m_document; }
+    DatasetController* dataset() const { return m_dataset; }
+    DataView* dataView() const { return m_dataView; }
+    ModelView* modelView() const { return m_modelView; }
+    PresetProblemsPanel* problemsPanel() const { return m_problems; }
+    QDockWidget* problemsDock() const { return m_problemsDock; }
+    QAction* trainAction() const { return m_train; }
+
+Q_SIGNALS:
+    // Train was triggered for a valid preset (the training views connect here).
+    void trainRequested(const atelier::Preset& preset);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void restoreSettings();
+    void saveSettings() const;
+    void updateTitle();
+    void updateTrainAction();
+    void rebuildRecentMenu();
+    void rebuildShippedMenu();
+    bool save();
+    bool saveAs();
+    void openWithDialog();
+    bool maybeSave();
+
+    PresetDocument* m_document;
+    DatasetController* m_dataset;
+    QTabWidget* m_tabs = nullptr;
+    DataView* m_dataView = nullptr;
+    ModelView* m_modelView = nullptr;
+    PresetProblemsPanel* m_problems = nullptr;
+    QDockWidget* m_problemsDock = nullptr;
+    QString m_untitledName; // shown for a preset without a file
+    QAction* m_new = nullptr;
+    QAction* m_open = nullptr;
+    QAction* m_save = nullptr;
+    QAction* m_saveAs = nullptr;
+    QAction* m_quit = nullptr;
+    QAction* m_undo = nullptr;
+    QAction* m_redo = nullptr;
+    QAction* m_train = nullptr;
+    QAction* m_lightTheme = nullptr;
+    QAction* m_darkTheme = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_shippedMenu = nullptr;
+};
+
+} // namespace atelier::ui
