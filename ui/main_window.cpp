@@ -107,7 +107,12 @@ void MainWindow::createActions()
     m_undo->setShortcut(QKeySequence::Undo);
     m_undo->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
     m_redo = m_document->undoStack()->createRedoAction(this, QStringLiteral("&Redo"));
-    m_redo->setShortcut(QKeySequence::Redo);
+    // The platform's redo keys, plus Ctrl+Shift+Z, which people expect everywhere on Linux.
+    QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+    const QKeySequence ctrlShiftZ(Qt::CTRL | Qt::SHIFT | Qt::Key_Z);
+    if (!redoKeys.contains(ctrlShiftZ))
+        redoKeys << ctrlShiftZ;
+    m_redo->setShortcuts(redoKeys);
     m_redo->setIcon(style()->standardIcon(QStyle::SP_ArrowForward));
 
     m_train =
@@ -197,6 +202,11 @@ void MainWindow::createToolBar()
 void MainWindow::showTab(Tab tab)
 {
     m_tabs->setCurrentIndex(tab == Tab::Data ? 0 : 1);
+}
+
+MainWindow::Tab MainWindow::currentTab() const
+{
+    return m_tabs->currentIndex() == 0 ? Tab::Data : Tab::Model;
 }
 
 void MainWindow::loadData(const QString& directory)

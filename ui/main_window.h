@@ -40,6 +40,7 @@ public:
     void newPreset();
 
     void showTab(Tab tab);
+    Tab currentTab() const;
     void loadData(const QString& directory);
 
     PresetDocument* document() const { return m_document; }

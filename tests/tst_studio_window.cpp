@@ -1,0 +1,312 @@
+// The studio's main window: building a model with the palette and the property editor, the
+// Train action's state, keyboard editing, open/save round trips, broken presets, settings.
+#include "core/preset.h"
+#include "support/cli_runner.h"
+#include "ui/dataset_controller.h"
+#include "ui/layer_palette_model.h"
+#include "ui/layer_property_editor.h"
+#include "ui/main_window.h"
+#include "ui/model_view.h"
+#include "ui/preset_document.h"
+#include "ui/preset_problems_panel.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QListView>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace atelier;
+using namespace atelier::ui;
+
+namespace {
+
+const QString kPresets = QStringLiteral(ATELIER_PRESETS_DIR);
+
+void writeFile(const QString& path, const QByteArray& contents)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(contents);
+}
+
+// Double-clicks the palette entry of `type`, as a user adding a layer with the mouse would.
+void doubleClickPalette(ModelView* view, LayerType type)
+{
+    QListView* palette = view->paletteView();
+    auto* model = static_cast<LayerPaletteModel*>(palette->model());
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->typeAt(row) != type)
+            continue;
+        const QRect rect = palette->visualRect(model->index(row));
+        QTest::mouseClick(palette->viewport(), Qt::LeftButton, {}, rect.center());
+        QTest::mouseDClick(palette->viewport(), Qt::LeftButton, {}, rect.center());
+        return;
+    }
+    QFAIL("type not in the palette");
+}
+
+template <typename T> T* field(ModelView* view, LayerPropertyEditor::Field f)
+{
+    auto* widget = qobject_cast<T*>(view->propertyEditor()->editor(f));
+    if (!widget) {
+        // Composite editors (initializers) hold their combo box inside.
+        widget = view->propertyEditor()->editor(f)->template findChild<T*>();
+    }
+    return widget;
+}
+
+} // namespace
+
+class TestStudioWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("AtelierTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_studio_window"));
+    }
+    void init()
+    {
+        QSettings().clear();
+        m_tmp = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_tmp->isValid());
+    }
+
+    void firstStartShowsAShippedPreset()
+    {
+        MainWindow window;
+        QVERIFY(window.document()->filePath().endsWith(QStringLiteral("cnn_medium.yaml")));
+        QCOMPARE(window.document()->layers()->rowCount(), 6);
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("cnn_medium.yaml")));
+        QVERIFY(window.trainAction()->isEnabled());
+    }
+
+    void buildCnnMediumFromAnEmptyStackWithTheMouse()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.newPreset();
+        ModelView* view = window.modelView();
+        QVERIFY(!window.trainAction()->isEnabled());
+        QVERIFY(window.trainAction()->toolTip().contains(QStringLiteral("empty")));
+
+        using F = LayerPropertyEditor::Field;
+        auto convolution = [&](int filters) {
+            doubleClickPalette(view, LayerType::Conv2D);
+            field<QSpinBox>(view, F::FiltersField)->setValue(filters);
+            field<QComboBox>(view, F::PaddingField)->setCurrentText(QStringLiteral("same"));
+            field<QComboBox>(view, F::ActivationField)->setCurrentText(QStringLiteral("relu"));
+            field<QComboBox>(view, F::KernelInitField)
+                ->setCurrentText(QStringLiteral("he_uniform"));
+        };
+        auto pool = [&] {
+            doubleClickPalette(view, LayerType::MaxPool2D);
+            field<QComboBox>(view, F::PaddingField)->setCurrentText(QStringLiteral("same"));
+        };
+        convolution(32);
+        pool();
+        convolution(64);
+        pool();
+        doubleClickPalette(view, LayerType::Flatten);
+        doubleClickPalette(view, LayerType::Dense);
+        QVERIFY(window.trainAction()->isEnabled()); // 10 linear units: valid already
+        field<QComboBox>(view, F::ActivationField)->setCurrentText(QStringLiteral("softmax"));
+        field<QComboBox>(view, F::KernelInitField)->setCurrentText(QStringLiteral("he_uniform"));
+
+        const Preset reference =
+            loadPreset((kPresets + QStringLiteral("/cnn_medium.yaml")).toStdString());
+        QVERIFY(window.document()->preset().model == reference.model);
+        QCOMPARE(window.document()->layers()->report().totalParams(), 50186);
+        QVERIFY(window.isWindowModified());
+
+        const QString path = m_tmp->filePath(QStringLiteral("my_cnn.yaml"));
+        QVERIFY(window.savePresetAs(path));
+        QVERIFY(!window.isWindowModified());
+        QCOMPARE(window.document()->preset().name, std::string("my_cnn"));
+        const test::CliResult summary = test::runCli({QStringLiteral("summary"), path});
+        QCOMPARE(summary.exitCode, 0);
+        QVERIFY2(summary.out.contains(QStringLiteral("50,186")), qPrintable(summary.out));
+    }
+
+    void invalidStackDisablesTrainWithTheReason()
+    {
+        MainWindow window;
+        window.openPreset(kPresets + QStringLiteral("/mlp_medium.yaml"));
+        QVERIFY(window.trainAction()->isEnabled());
+        window.document()->addLayer(LayerType::Conv2D, 1);
+        QVERIFY(!window.trainAction()->isEnabled());
+        const QString tip = window.trainAction()->toolTip();
+        QVERIFY2(tip.contains(QStringLiteral("layer 2 conv2d")), qPrintable(tip));
+        QSignalSpy train(&window, &MainWindow::trainRequested);
+        window.trainAction()->trigger();
+        QCOMPARE(train.count(), 0);
+        window.document()->undoStack()->undo();
+        QVERIFY(window.trainAction()->isEnabled());
+        window.trainAction()->trigger();
+        QCOMPARE(train.count(), 1);
+    }
+
+    void keyboardEditsTheStack()
+    {
+        MainWindow window;
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        window.showTab(MainWindow::Tab::Model);
+        window.openPreset(kPresets + QStringLiteral("/mlp_medium.yaml"));
+        ModelView* view = window.modelView();
+        QTableView* stack = view->stackView();
+        stack->setFocus();
+        view->selectRow(0);
+        LayerStackModel* layers = window.document()->layers();
+
+        QTest::keyClick(stack, Qt::Key_D, Qt::ControlModifier);
+        QCOMPARE(layers->rowCount(), 4);
+        QCOMPARE(view->selectedRow(), 1);
+        QTest::keyClick(stack, Qt::Key_Delete);
+        QCOMPARE(layers->rowCount(), 3);
+        view->selectRow(2);
+        QTest::keyClick(stack, Qt::Key_Up, Qt::AltModifier);
+        QCOMPARE(layers->layer(1).units, 10);
+        QCOMPARE(view->selectedRow(), 1);
+        QTest::keyClick(stack, Qt::Key_Down, Qt::AltModifier);
+        QCOMPARE(layers->layer(2).units, 10);
+        QTest::keyClick(stack, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(layers->layer(1).units, 10);
+        QTest::keyClick(stack, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(layers->layer(2).units, 10);
+
+        // Enter on the palette adds its current type below the selected layer.
+        view->paletteView()->setFocus();
+        view->paletteView()->setCurrentIndex(view->paletteView()->model()->index(4, 0));
+        view->selectRow(0);
+        view->paletteView()->setFocus();
+        QTest::keyClick(view->paletteView(), Qt::Key_Return);
+        QCOMPARE(layers->rowCount(), 4);
+        QCOMPARE(layers->layer(1).type,
+                 static_cast<LayerPaletteModel*>(view->paletteView()->model())->typeAt(4));
+        window.document()->markSaved(window.document()->filePath());
+    }
+
+    void openEditSaveReopen()
+    {
+        const QString path = m_tmp->filePath(QStringLiteral("round_trip.yaml"));
+        QFile::copy(kPresets + QStringLiteral("/cnn_small.yaml"), path);
+        Preset edited;
+        {
+            MainWindow window;
+            QVERIFY(window.openPreset(path));
+            ModelView* view = window.modelView();
+            view->selectRow(0);
+            field<QSpinBox>(view, LayerPropertyEditor::Field::FiltersField)->setValue(24);
+            window.document()->duplicateLayer(1);
+            window.document()->setName(QStringLiteral("round_trip_edited"));
+            QVERIFY(window.isWindowModified());
+            QVERIFY(window.windowTitle().contains(QStringLiteral("[*]")));
+            edited = window.document()->preset();
+            QVERIFY(window.savePresetAs(path));
+            QVERIFY(!window.isWindowModified());
+        }
+        const Preset fromDisk = loadPreset(path.toStdString());
+        QVERIFY(fromDisk == edited);
+        MainWindow again;
+        QVERIFY(again.openPreset(path));
+        QVERIFY(again.document()->preset() == edited);
+        QCOMPARE(again.document()->layers()->layer(0).filters, 24);
+        // No temporary file left next to it.
+        QCOMPARE(QDir(m_tmp->path()).entryList(QDir::Files).size(), 1);
+    }
+
+    void brokenPresetOpensWithLocatedProblems()
+    {
+        const QString path = m_tmp->filePath(QStringLiteral("broken.yaml"));
+        writeFile(path, "name: broken\n"
+                        "model:\n"
+                        "  input: [1, 28, 28]\n"
+                        "  layers:\n"
+                        "    - {type: conv2d, filters: 8, kernel: 3}\n"
+                        "    - {type: flatten}\n"
+                        "    - {type: dense, unitz: 10}\n"
+                        "training:\n"
+                        "  batch_size: -4\n");
+        MainWindow window;
+        window.show();
+        QVERIFY(!window.openPreset(path));
+        QVERIFY(window.problemsDock()->isVisible());
+        PresetProblemsPanel* panel = window.problemsPanel();
+        QVERIFY(panel->problemCount() >= 2);
+        QStringList all;
+        for (int i = 0; i < panel->problemCount(); ++i)
+            all << panel->problemText(i);
+        const QString text = all.join('\n');
+        QVERIFY2(text.contains(QStringLiteral("line 7")) && text.contains(QStringLiteral("unitz")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("line 9")) &&
+                     text.contains(QStringLiteral("training.batch_size")),
+                 qPrintable(text));
+        panel->selectProblem(all.indexOf(QRegularExpression(QStringLiteral("^line 9.*"))));
+        QCOMPARE(panel->currentSourceLine(), 9);
+        // What could be read is there to fix; the file itself is not the save target.
+        QVERIFY(window.document()->filePath().isEmpty());
+        QCOMPARE(window.document()->layers()->rowCount(), 3);
+        QVERIFY(window.windowTitle().contains(QStringLiteral("broken.yaml (with problems)")));
+    }
+
+    void unreadableFileIsReportedNotIgnored()
+    {
+        MainWindow window;
+        window.show();
+        const QString before = window.document()->filePath();
+        QVERIFY(!window.openPreset(m_tmp->filePath(QStringLiteral("missing.yaml"))));
+        QVERIFY(window.problemsDock()->isVisible());
+        QVERIFY2(window.problemsPanel()->problemText(0).contains(QStringLiteral("missing.yaml")),
+                 qPrintable(window.problemsPanel()->problemText(0)));
+        QCOMPARE(window.document()->filePath(), before); // the open preset stays
+    }
+
+    void settingsPersist()
+    {
+        const QString path = m_tmp->filePath(QStringLiteral("last.yaml"));
+        QFile::copy(kPresets + QStringLiteral("/mlp_small.yaml"), path);
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.resize(1234, 777);
+            QVERIFY(window.openPreset(path));
+            window.showTab(MainWindow::Tab::Model);
+            QAction* dark = nullptr;
+            for (QAction* action : window.findChildren<QAction*>())
+                if (action->text() == QStringLiteral("&Dark"))
+                    dark = action;
+            QVERIFY(dark);
+            dark->trigger();
+            QVERIFY(window.close());
+        }
+        MainWindow again;
+        QCOMPARE(again.size(), QSize(1234, 777));
+        QCOMPARE(again.document()->filePath(), QFileInfo(path).absoluteFilePath());
+        QCOMPARE(again.currentTab(), MainWindow::Tab::Model);
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 128);
+        QCOMPARE(QSettings().value(QStringLiteral("recentPresets")).toStringList().value(0),
+                 QFileInfo(path).absoluteFilePath());
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_tmp;
+};
+
+QTEST_MAIN(TestStudioWindow)
+#include "tst_studio_window.moc"
