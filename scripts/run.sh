@@ -1,14 +1,8 @@
 #!/usr/bin/env bash
-# The README's run command: installs what is missing, builds, and starts Atelier.
-# Until the studio window lands this shows the dataset and the model summary of a preset
-# through atelier-cli; arguments, if any, go to atelier-cli instead.
+# The README's run command: installs what is missing, builds, and opens the Atelier studio.
+# Arguments go to the studio (a preset to open: ./scripts/run.sh presets/mlp_medium.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-./scripts/build.sh -DATELIER_BUILD_TESTS=OFF
-if [ $# -gt 0 ]; then
-  exec ./build/app/atelier-cli "$@"
-fi
-./build/app/atelier-cli data
-echo
-./build/app/atelier-cli summary presets/cnn_medium.yaml
+./scripts/build.sh -DATELIER_BUILD_TESTS=OFF -DATELIER_BUILD_GUI=ON
+exec ./build/app/atelier "$@"

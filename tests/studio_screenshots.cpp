@@ -54,7 +54,8 @@ int main(int argc, char** argv)
     window.openPreset(QStringLiteral(ATELIER_PRESETS_DIR "/cnn_medium.yaml"));
     QElapsedTimer timer;
     timer.start();
-    while (window.dataset()->state() == DatasetController::State::Loading && timer.elapsed() < 30000)
+    while (window.dataset()->state() == DatasetController::State::Loading &&
+           timer.elapsed() < 30000)
         settle(50);
 
     window.showTab(MainWindow::Tab::Data);

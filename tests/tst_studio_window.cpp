@@ -14,6 +14,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QListView>
+#include <QMimeData>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
@@ -138,6 +139,42 @@ private Q_SLOTS:
         const test::CliResult summary = test::runCli({QStringLiteral("summary"), path});
         QCOMPARE(summary.exitCode, 0);
         QVERIFY2(summary.out.contains(QStringLiteral("50,186")), qPrintable(summary.out));
+    }
+
+    void dropsOnTheStackViewAddAndReorder()
+    {
+        MainWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.showTab(MainWindow::Tab::Model);
+        window.openPreset(kPresets + QStringLiteral("/mlp_medium.yaml"));
+        QTableView* stack = window.modelView()->stackView();
+        LayerStackModel* layers = window.document()->layers();
+        auto drop = [&](QMimeData* data, Qt::DropAction action, QPoint at) {
+            QDragEnterEvent enter(at, action, data, Qt::LeftButton, {});
+            QApplication::sendEvent(stack->viewport(), &enter);
+            QDragMoveEvent move(at, action, data, Qt::LeftButton, {});
+            QApplication::sendEvent(stack->viewport(), &move);
+            QVERIFY(move.isAccepted());
+            QDropEvent dropEvent(at, action, data, Qt::LeftButton, {});
+            QApplication::sendEvent(stack->viewport(), &dropEvent);
+            QVERIFY(dropEvent.isAccepted());
+        };
+        // A palette drop in the lower half of row 1 lands below it.
+        auto* paletteModel = window.modelView()->paletteView()->model();
+        std::unique_ptr<QMimeData> dropout(paletteModel->mimeData({paletteModel->index(4, 0)}));
+        const QRect row0 = stack->visualRect(layers->index(0, 0));
+        drop(dropout.get(), Qt::CopyAction, QPoint(row0.center().x(), row0.bottom() - 2));
+        QCOMPARE(layers->rowCount(), 4);
+        QCOMPARE(layers->layer(1).type, LayerType::Dropout);
+        // Dragging the last row above the first moves it; nothing else disappears.
+        std::unique_ptr<QMimeData> last(layers->mimeData({layers->index(3, 0)}));
+        drop(last.get(), Qt::MoveAction, QPoint(row0.center().x(), row0.top() + 2));
+        QCOMPARE(layers->rowCount(), 4);
+        QCOMPARE(layers->layer(0).units, 10);
+        QCOMPARE(layers->layer(2).type, LayerType::Dropout);
+        window.document()->markSaved(window.document()->filePath());
     }
 
     void invalidStackDisablesTrainWithTheReason()
