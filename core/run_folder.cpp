@@ -7,6 +7,7 @@
 #include "weights.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -112,6 +113,78 @@ std::vector<EpochRecord> parseHistory(const std::string& path)
     return history;
 }
 
+ConfusionMatrix parseConfusion(const std::string& path)
+{
+    std::istringstream in(readTextFile(path));
+    std::string line;
+    std::getline(in, line); // header: true\predicted,<class names>
+    ConfusionMatrix confusion{};
+    for (int t = 0; t < kNumClasses; ++t) {
+        if (!std::getline(in, line))
+            throw InputError(path + ": expected " + std::to_string(kNumClasses) + " rows");
+        std::istringstream row(line);
+        std::string cell;
+        std::getline(row, cell, ','); // the class name
+        for (int p = 0; p < kNumClasses; ++p) {
+            if (!std::getline(row, cell, ','))
+                throw InputError(path + ":" + std::to_string(t + 2) + ": too few columns");
+            try {
+                confusion[t][p] = std::stoll(cell);
+            } catch (const std::exception&) {
+                throw InputError(path + ":" + std::to_string(t + 2) + ": '" + cell +
+                                 "' is not a count");
+            }
+        }
+    }
+    return confusion;
+}
+
+std::vector<Misclassification> parseMisclassified(const std::string& path)
+{
+    std::istringstream in(readTextFile(path));
+    std::string line;
+    std::getline(in, line);
+    std::vector<Misclassification> errors;
+    int lineNumber = 1;
+    while (std::getline(in, line)) {
+        ++lineNumber;
+        if (line.empty())
+            continue;
+        Misclassification e;
+        char extra = 0;
+        if (std::sscanf(line.c_str(), "%d,%d,%d,%f%c", &e.index, &e.trueLabel, &e.predicted,
+                        &e.confidence, &extra) != 4 ||
+            e.trueLabel < 0 || e.trueLabel >= kNumClasses || e.predicted < 0 ||
+            e.predicted >= kNumClasses)
+            throw InputError(path + ":" + std::to_string(lineNumber) +
+                             ": malformed misclassification line");
+        errors.push_back(e);
+    }
+    return errors;
+}
+
+std::vector<BatchLoss> parseBatchLosses(const std::string& path)
+{
+    std::istringstream in(readTextFile(path));
+    std::string line;
+    std::getline(in, line);
+    if (line != "epoch,batch,loss")
+        throw InputError(path + ": unexpected header '" + line + "'");
+    std::vector<BatchLoss> losses;
+    int lineNumber = 1;
+    while (std::getline(in, line)) {
+        ++lineNumber;
+        if (line.empty())
+            continue;
+        BatchLoss b;
+        char extra = 0;
+        if (std::sscanf(line.c_str(), "%d,%d,%f%c", &b.epoch, &b.batch, &b.loss, &extra) != 3)
+            throw InputError(path + ":" + std::to_string(lineNumber) + ": malformed batch line");
+        losses.push_back(b);
+    }
+    return losses;
+}
+
 } // namespace
 
 std::string weightsPath(const std::string& folder)
@@ -152,6 +225,19 @@ void writeHistory(const std::string& folder, const std::vector<EpochRecord>& his
                num(r.valLoss) + "," + num(r.valAccuracy) + "," + num(r.learningRate) + "," +
                num(r.seconds) + "\n";
     writeFileAtomically(folder + "/history.csv", csv);
+}
+
+void writeBatchLosses(const std::string& folder, const std::vector<BatchLoss>& losses)
+{
+    std::string csv = "epoch,batch,loss\n";
+    csv.reserve(losses.size() * 20 + csv.size());
+    char line[64];
+    for (const BatchLoss& b : losses) {
+        // %.9g: a float's full precision, so the file holds exactly what training saw.
+        std::snprintf(line, sizeof line, "%d,%d,%.9g\n", b.epoch, b.batch, double(b.loss));
+        csv += line;
+    }
+    writeFileAtomically(folder + "/batch_losses.csv", csv);
 }
 
 void writeRunResult(const std::string& folder, const TrainingResult& result, const RunInfo& info,
@@ -239,6 +325,17 @@ RunRecord loadRun(const std::string& folder)
     } catch (const json::exception& e) {
         throw InputError(metricsPath + ": " + e.what());
     }
+    Evaluation& test = record.test;
+    test.loss = record.metrics.testLoss;
+    test.accuracy = record.metrics.testAccuracy;
+    test.confusion = parseConfusion(folder + "/confusion.csv");
+    test.report = classificationReport(test.confusion);
+    for (const auto& row : test.confusion)
+        for (std::int64_t count : row)
+            test.count += count;
+    test.misclassified = parseMisclassified(folder + "/misclassified.csv");
+    if (exists(folder + "/batch_losses.csv"))
+        record.batchLosses = parseBatchLosses(folder + "/batch_losses.csv");
     return record;
 }
 

@@ -44,12 +44,22 @@ struct RunMetrics
     PixelTransform transform;
 };
 
+// One training batch's loss, as kept in batch_losses.csv (every batch, none dropped).
+struct BatchLoss
+{
+    int epoch = 0; // 1-based
+    int batch = 0; // 1-based within the epoch
+    float loss = 0;
+};
+
 struct RunRecord
 {
     std::string folder;
     Preset preset;
     std::vector<EpochRecord> history;
     RunMetrics metrics;
+    Evaluation test; // confusion matrix, per-class report and misclassified test images
+    std::vector<BatchLoss> batchLosses; // empty for runs written before batch_losses.csv
 };
 
 // Creates `baseDirectory`/`presetName`-YYYYmmdd-HHMMSS (with -2, -3, ... if taken).
@@ -57,6 +67,7 @@ std::string createRunFolder(const std::string& baseDirectory, const std::string&
 
 void writeRunPreset(const std::string& folder, const Preset& preset);
 void writeHistory(const std::string& folder, const std::vector<EpochRecord>& history);
+void writeBatchLosses(const std::string& folder, const std::vector<BatchLoss>& losses);
 // Confusion matrix, per-class metrics, misclassified test images, weights, then metrics.json.
 void writeRunResult(const std::string& folder, const TrainingResult& result, const RunInfo& info,
                     const Preset& preset, const Network& network);

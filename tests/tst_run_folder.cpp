@@ -6,6 +6,7 @@
 #include "core/run_folder.h"
 #include "core/runtime.h"
 #include "core/trainer.h"
+#include "core/training_session.h"
 #include "core/weights.h"
 #include "support/training_fixture.h"
 
@@ -40,6 +41,7 @@ private:
     std::string m_folder;
     TrainingResult m_result;
     Preset m_preset;
+    std::size_t m_trainCount = 0;
 
 private Q_SLOTS:
     void initTestCase()
@@ -50,20 +52,14 @@ private Q_SLOTS:
         configureThreads(0);
         m_preset = shippedPreset("cnn_small");
         m_preset.training.epochs = 2;
-        Trainer trainer(m_preset, *m_data, TrainingOptions{2000});
-        m_result = trainer.run();
-        m_folder = createRunFolder(m_dir.filePath("runs").toStdString(), m_preset.name);
-        writeRunPreset(m_folder, m_preset);
-        RunInfo info;
-        info.device = trainer.device();
-        info.threads = 2;
-        info.limit = 2000;
-        info.parameters = analyzeModel(m_preset.model, kNumClasses).totalParams();
-        info.transform = trainer.pixelTransform();
-        info.trainCount = trainer.trainCount();
-        info.devCount = trainer.devCount();
-        info.testCount = trainer.testCount();
-        writeRunResult(m_folder, m_result, info, m_preset, trainer.network());
+        SessionOptions options;
+        options.outDirectory = m_dir.filePath("runs").toStdString();
+        options.limit = 2000;
+        options.threads = 2;
+        TrainingSession session(m_preset, *m_data, options);
+        m_trainCount = session.trainer().trainCount();
+        m_result = session.run();
+        m_folder = session.folder();
     }
 
     void folderHoldsEveryFile()
@@ -72,8 +68,8 @@ private Q_SLOTS:
         QVERIFY(folder.dirName().startsWith("cnn_small-"));
         QStringList files = folder.entryList(QDir::Files, QDir::Name);
         QCOMPARE(files,
-                 QStringList({"confusion.csv", "history.csv", "metrics.json", "misclassified.csv",
-                              "model.pt", "per_class.csv", "preset.yaml"}));
+                 QStringList({"batch_losses.csv", "confusion.csv", "history.csv", "metrics.json",
+                              "misclassified.csv", "model.pt", "per_class.csv", "preset.yaml"}));
 
         const QStringList history = readLines(folder.filePath("history.csv"));
         QCOMPARE(history.size(), 3);
@@ -124,6 +120,21 @@ private Q_SLOTS:
         QCOMPARE(run.history[1].valLoss, m_result.history[1].valLoss); // shortest round-trip text
         QCOMPARE(run.metrics.status, std::string("completed"));
         QCOMPARE(run.metrics.testAccuracy, m_result.test.accuracy);
+        QVERIFY(run.test.confusion == m_result.test.confusion);
+        QCOMPARE(run.test.count, qint64(10000));
+        QCOMPARE(run.test.report.macroF1, m_result.test.report.macroF1);
+        QCOMPARE(run.test.misclassified.size(), m_result.test.misclassified.size());
+        QCOMPARE(run.test.misclassified.back().index, m_result.test.misclassified.back().index);
+        QCOMPARE(run.test.misclassified.back().predicted,
+                 m_result.test.misclassified.back().predicted);
+        // Every batch of both epochs, in order, none dropped.
+        const std::size_t batches = (m_trainCount + 31) / 32;
+        QCOMPARE(run.batchLosses.size(), 2 * batches);
+        QCOMPARE(run.batchLosses.front().epoch, 1);
+        QCOMPARE(run.batchLosses.front().batch, 1);
+        QCOMPARE(run.batchLosses.back().epoch, 2);
+        QCOMPARE(run.batchLosses.back().batch, int(batches));
+        QVERIFY(std::isfinite(run.batchLosses.back().loss) && run.batchLosses.back().loss > 0);
     }
 
     void savedWeightsReproduceTheTestResult()

@@ -4,10 +4,9 @@
 #include "common.h"
 #include "core/dataset.h"
 #include "core/errors.h"
-#include "core/model_analysis.h"
-#include "core/run_folder.h"
 #include "core/text_format.h"
 #include "core/trainer.h"
+#include "core/training_session.h"
 #include "progress_printer.h"
 
 #include <atomic>
@@ -62,24 +61,24 @@ int runTrain(const TrainOptions& options)
     if (!options.quiet)
         std::cerr << "Loading Fashion-MNIST from " << dataDirectory << " ...\n";
     const FashionMnist data = loadFashionMnist(dataDirectory);
-    TrainingOptions trainingOptions;
-    trainingOptions.limit = std::size_t(options.limit);
-    Trainer trainer(preset, data, trainingOptions);
-
+    SessionOptions sessionOptions;
+    sessionOptions.outDirectory = options.outDirectory;
+    sessionOptions.dataDirectory = dataDirectory;
+    sessionOptions.limit = std::size_t(options.limit);
+    sessionOptions.threads = threads;
+    TrainingSession session(preset, data, sessionOptions);
+    Trainer& trainer = session.trainer();
+    const std::string& folder = session.folder();
     const std::string name = preset.name.empty() ? "run" : preset.name;
-    const std::string folder = createRunFolder(options.outDirectory, name);
-    writeRunPreset(folder, preset);
-    const std::int64_t parameters = analyzeModel(preset.model, kNumClasses).totalParams();
     if (!options.quiet)
-        std::cerr << "Training " << name << " (" << withThousands(parameters) << " parameters) on "
-                  << trainer.device().kind() << " (" << trainer.device().name << "), " << threads
-                  << " threads: " << trainer.trainCount() << " train / " << trainer.devCount()
-                  << " dev images, " << preset.training.epochs
+        std::cerr << "Training " << name << " (" << withThousands(session.parameters())
+                  << " parameters) on " << trainer.device().kind() << " (" << trainer.device().name
+                  << "), " << threads << " threads: " << trainer.trainCount() << " train / "
+                  << trainer.devCount() << " dev images, " << preset.training.epochs
                   << (preset.training.epochs == 1 ? " epoch" : " epochs") << ", batch "
                   << preset.training.batchSize << ", seed " << preset.training.seed << "\n";
 
     ProgressPrinter printer(options.quiet, ::isatty(STDERR_FILENO) == 1);
-    std::vector<EpochRecord> history;
     TrainingCallbacks callbacks;
     callbacks.onBatch = [&](const BatchProgress& progress) {
         printer.batch(progress);
@@ -87,29 +86,15 @@ int runTrain(const TrainOptions& options)
     };
     callbacks.onEpoch = [&](const EpochReport& report) {
         printer.epoch(report, preset.training.epochs);
-        history.push_back(report.record);
-        writeHistory(folder, history); // a crash still leaves the curves so far
         return true;
     };
 
     g_activeTrainer = &trainer;
     std::signal(SIGINT, onInterrupt);
-    TrainingResult result = trainer.run(callbacks);
+    TrainingResult result = session.run(callbacks);
     std::signal(SIGINT, SIG_DFL);
     g_activeTrainer = nullptr;
     printer.finish();
-
-    RunInfo info;
-    info.device = trainer.device();
-    info.threads = threads;
-    info.limit = trainingOptions.limit;
-    info.dataDirectory = dataDirectory;
-    info.parameters = parameters;
-    info.transform = trainer.pixelTransform();
-    info.trainCount = trainer.trainCount();
-    info.devCount = trainer.devCount();
-    info.testCount = trainer.testCount();
-    writeRunResult(folder, result, info, preset, trainer.network());
 
     if (!options.quiet)
         std::cerr << "Finished: " << result.message
