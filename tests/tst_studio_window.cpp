@@ -9,6 +9,7 @@
 #include "ui/model_view.h"
 #include "ui/preset_document.h"
 #include "ui/preset_problems_panel.h"
+#include "ui/training_controller.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -82,6 +83,8 @@ private Q_SLOTS:
         QSettings().clear();
         m_tmp = std::make_unique<QTemporaryDir>();
         QVERIFY(m_tmp->isValid());
+        // Runs this suite starts go to its temporary folder, never to the user's.
+        QSettings().setValue(QStringLiteral("runsFolder"), m_tmp->filePath(QStringLiteral("runs")));
     }
 
     void firstStartShowsAShippedPreset()
@@ -186,13 +189,16 @@ private Q_SLOTS:
         QVERIFY(!window.trainAction()->isEnabled());
         const QString tip = window.trainAction()->toolTip();
         QVERIFY2(tip.contains(QStringLiteral("layer 2 conv2d")), qPrintable(tip));
-        QSignalSpy train(&window, &MainWindow::trainRequested);
+        QTRY_VERIFY_WITH_TIMEOUT(window.dataset()->state() == DatasetController::State::Ready,
+                                 60000);
         window.trainAction()->trigger();
-        QCOMPARE(train.count(), 0);
+        QVERIFY(!window.training()->isRunning());
         window.document()->undoStack()->undo();
         QVERIFY(window.trainAction()->isEnabled());
         window.trainAction()->trigger();
-        QCOMPARE(train.count(), 1);
+        QVERIFY(window.training()->isRunning());
+        QCOMPARE(window.currentTab(), MainWindow::Tab::Train);
+        window.training()->stopAndWait();
     }
 
     void keyboardEditsTheStack()

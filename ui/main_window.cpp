@@ -10,6 +10,8 @@
 #include "preset_library.h"
 #include "preset_problems_panel.h"
 #include "theme.h"
+#include "train_view.h"
+#include "training_controller.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -36,6 +38,17 @@ const QString kTabKey = QStringLiteral("window/tab");
 const QString kThemeKey = QStringLiteral("theme");
 const QString kDataFolderKey = QStringLiteral("dataFolder");
 const QString kLastPresetKey = QStringLiteral("lastPreset");
+const QString kRunsFolderKey = QStringLiteral("runsFolder");
+
+// Where the studio keeps run folders unless told otherwise: ./runs when it exists (the CLI's
+// default, so both list the same runs), else ~/atelier-runs.
+QString defaultRunsFolder()
+{
+    const QString local = QDir::current().filePath(QStringLiteral("runs"));
+    if (QFileInfo(local).isDir())
+        return QFileInfo(local).absoluteFilePath();
+    return QDir::home().filePath(QStringLiteral("atelier-runs"));
+}
 
 // The preset a first start shows: a complete, small CNN to look at and train.
 const QString kFirstPreset = QStringLiteral("cnn_medium.yaml");
@@ -44,7 +57,7 @@ const QString kFirstPreset = QStringLiteral("cnn_medium.yaml");
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_document(new PresetDocument(this)),
-      m_dataset(new DatasetController(this))
+      m_dataset(new DatasetController(this)), m_training(new TrainingController(this))
 {
     m_tabs = new QTabWidget;
     m_tabs->setDocumentMode(true);
@@ -52,6 +65,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_modelView = new ModelView(m_document);
     m_tabs->addTab(m_dataView, QStringLiteral("Data"));
     m_tabs->addTab(m_modelView, QStringLiteral("Model"));
+    m_trainView = new TrainView(m_document, m_dataset, m_training);
+    m_tabs->addTab(m_trainView, QStringLiteral("Train"));
     setCentralWidget(m_tabs);
 
     m_problems = new PresetProblemsPanel;
@@ -65,6 +80,9 @@ MainWindow::MainWindow(QWidget* parent)
     createMenus();
     createToolBar();
     statusBar()->showMessage(QStringLiteral("Ready"), 3000);
+    statusBar()->addPermanentWidget(m_trainView->statusWidget());
+    connect(m_trainView, &TrainView::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 15000); });
 
     connect(m_document, &PresetDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &PresetDocument::filePathChanged, this, &MainWindow::updateTitle);
@@ -118,8 +136,10 @@ void MainWindow::createActions()
     m_train =
         make(QStringLiteral("&Train"), QKeySequence(Qt::CTRL | Qt::Key_T), QStyle::SP_MediaPlay);
     connect(m_train, &QAction::triggered, this, [this] {
-        if (m_document->invalidReason().isEmpty())
-            Q_EMIT trainRequested(m_document->preset());
+        showTab(Tab::Train);
+        QString why;
+        if (!m_trainView->startTraining(&why))
+            statusBar()->showMessage(why, 8000);
     });
 
     auto* themes = new QActionGroup(this);
@@ -201,12 +221,12 @@ void MainWindow::createToolBar()
 
 void MainWindow::showTab(Tab tab)
 {
-    m_tabs->setCurrentIndex(tab == Tab::Data ? 0 : 1);
+    m_tabs->setCurrentIndex(int(tab));
 }
 
 MainWindow::Tab MainWindow::currentTab() const
 {
-    return m_tabs->currentIndex() == 0 ? Tab::Data : Tab::Model;
+    return Tab(m_tabs->currentIndex());
 }
 
 void MainWindow::loadData(const QString& directory)
@@ -235,6 +255,7 @@ void MainWindow::restoreSettings()
     else
         newPreset();
 
+    m_trainView->setRunsDirectory(settings.value(kRunsFolderKey, defaultRunsFolder()).toString());
     const QString dataFolder = settings.value(kDataFolderKey).toString();
     loadData(dataFolder.isEmpty() ? qs(resolveDataDirectory({})) : dataFolder);
 }
@@ -245,6 +266,7 @@ void MainWindow::saveSettings() const
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
     settings.setValue(kTabKey, m_tabs->currentIndex());
+    settings.setValue(kRunsFolderKey, m_trainView->runsDirectory());
     if (!m_document->filePath().isEmpty())
         settings.setValue(kLastPresetKey, m_document->filePath());
 }
@@ -267,9 +289,25 @@ void MainWindow::updateTrainAction()
             : QStringLiteral("Cannot train: %1").arg(reason));
 }
 
+bool MainWindow::maybeStopTraining()
+{
+    if (!m_training->isRunning())
+        return true;
+    const auto answer = QMessageBox::question(
+        this, QStringLiteral("Training Is Running"),
+        QStringLiteral("A training is running. Stop it and close? The best weights so far are "
+                       "kept and the run folder is written."),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return false;
+    statusBar()->showMessage(QStringLiteral("Stopping the training and writing its run folder…"));
+    m_training->stopAndWait();
+    return true;
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (!maybeSave()) {
+    if (!maybeStopTraining() || !maybeSave()) {
         event->ignore();
         return;
     }

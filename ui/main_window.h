@@ -18,6 +18,8 @@ class DatasetController;
 class ModelView;
 class PresetDocument;
 class PresetProblemsPanel;
+class TrainView;
+class TrainingController;
 
 class MainWindow : public QMainWindow
 {
@@ -31,6 +33,7 @@ public:
     {
         Data,
         Model,
+        Train,
     };
 
     // File operations without dialogs (the menu actions add the dialogs around them).
@@ -47,13 +50,11 @@ public:
     DatasetController* dataset() const { return m_dataset; }
     DataView* dataView() const { return m_dataView; }
     ModelView* modelView() const { return m_modelView; }
+    TrainView* trainView() const { return m_trainView; }
+    TrainingController* training() const { return m_training; }
     PresetProblemsPanel* problemsPanel() const { return m_problems; }
     QDockWidget* problemsDock() const { return m_problemsDock; }
     QAction* trainAction() const { return m_train; }
-
-Q_SIGNALS:
-    // Train was triggered for a valid preset (the training views connect here).
-    void trainRequested(const atelier::Preset& preset);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -72,10 +73,13 @@ private:
     bool saveAs();
     void openWithDialog();
     bool maybeSave();
+    bool maybeStopTraining();
 
     PresetDocument* m_document;
     DatasetController* m_dataset;
+    TrainingController* m_training;
     QTabWidget* m_tabs = nullptr;
+    TrainView* m_trainView = nullptr;
     DataView* m_dataView = nullptr;
     ModelView* m_modelView = nullptr;
     PresetProblemsPanel* m_problems = nullptr;

@@ -13,6 +13,7 @@ enum MergeId
     kNameMergeId = 1,
     kDescriptionMergeId,
     kDataConfigMergeId,
+    kTrainConfigMergeIdBase = 100, // + the form's field number
 };
 
 } // namespace
@@ -56,6 +57,7 @@ void PresetDocument::reset(const Preset& preset, const QString& filePath)
     m_filePath = filePath;
     Q_EMIT documentReset();
     Q_EMIT dataConfigChanged();
+    Q_EMIT trainConfigChanged();
     Q_EMIT detailsChanged();
     Q_EMIT filePathChanged();
     Q_EMIT modifiedChanged(false);
@@ -132,6 +134,22 @@ void PresetDocument::setDataConfig(const DataConfig& data)
     m_undo.push(new ValueCommand<DataConfig>(
         QStringLiteral("Change data split"), m_rest.data, data,
         [this](const DataConfig& value) { applyDataConfig(value); }, kDataConfigMergeId));
+}
+
+void PresetDocument::setTrainConfig(const TrainConfig& training, int field)
+{
+    if (training == m_rest.training)
+        return;
+    m_undo.push(new ValueCommand<TrainConfig>(
+        QStringLiteral("Change training settings"), m_rest.training, training,
+        [this](const TrainConfig& value) { applyTrainConfig(value); },
+        kTrainConfigMergeIdBase + field));
+}
+
+void PresetDocument::applyTrainConfig(const TrainConfig& training)
+{
+    m_rest.training = training;
+    Q_EMIT trainConfigChanged();
 }
 
 void PresetDocument::applyDataConfig(const DataConfig& data)

@@ -24,6 +24,7 @@ public:
     const LayerStackModel* layers() const { return &m_layers; }
     QUndoStack* undoStack() { return &m_undo; }
     const DataConfig& dataConfig() const { return m_rest.data; }
+    const TrainConfig& trainConfig() const { return m_rest.training; }
 
     // "" for a preset that has never been saved (or that was opened with problems).
     QString filePath() const { return m_filePath; }
@@ -47,11 +48,14 @@ public:
     void editLayer(int row, const LayerSpec& layer, int field);
     void setInputShape(const std::vector<int>& shape);
     void setDataConfig(const DataConfig& data);
+    // `field` (any small number per form field) merges repeated edits of one field.
+    void setTrainConfig(const TrainConfig& training, int field);
     void setName(const QString& name);
     void setDescription(const QString& description);
 
 Q_SIGNALS:
     void dataConfigChanged();
+    void trainConfigChanged();
     void detailsChanged(); // name or description
     void filePathChanged();
     void modifiedChanged(bool modified);
@@ -59,6 +63,7 @@ Q_SIGNALS:
 
 private:
     void applyDataConfig(const DataConfig& data);
+    void applyTrainConfig(const TrainConfig& training);
     void applyDetails(const std::string& name, const std::string& description);
 
     LayerStackModel m_layers;

@@ -27,9 +27,7 @@ class TrainingWorker : public QObject
     Q_OBJECT
 
 public:
-    explicit TrainingWorker(std::shared_ptr<TrainingShared> shared)
-        : m_shared(std::move(shared))
-    {}
+    explicit TrainingWorker(std::shared_ptr<TrainingShared> shared) : m_shared(std::move(shared)) {}
 
 public Q_SLOTS:
     void run(const atelier::ui::TrainingJob& job);

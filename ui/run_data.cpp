@@ -1,0 +1,72 @@
+// Everything the studio knows about one run.
+#include "run_data.h"
+
+#include "core/model_analysis.h"
+
+#include <QFileInfo>
+
+namespace atelier::ui {
+
+int RunData::bestEpoch() const
+{
+    if (hasResult && finalBestEpoch > 0)
+        return finalBestEpoch;
+    const bool byAccuracy = preset.training.earlyStopping.monitor == Monitor::ValAccuracy;
+    int best = 0;
+    double bestValue = 0;
+    for (const EpochRecord& r : history) {
+        const double value = byAccuracy ? r.valAccuracy : r.valLoss;
+        if (best == 0 || (byAccuracy ? value > bestValue : value < bestValue)) {
+            best = r.epoch;
+            bestValue = value;
+        }
+    }
+    return best;
+}
+
+std::optional<std::pair<int, int>> RunData::patienceWindow() const
+{
+    const EarlyStopping& rule = preset.training.earlyStopping;
+    const int best = bestEpoch();
+    if (!rule.enabled || best == 0)
+        return std::nullopt;
+    return std::pair{best, best + rule.patience};
+}
+
+double RunData::trainingSeconds() const
+{
+    if (hasResult)
+        return seconds;
+    double total = 0;
+    for (const EpochRecord& r : history)
+        total += r.seconds;
+    return total;
+}
+
+RunData RunData::fromRecord(const RunRecord& record)
+{
+    RunData run;
+    run.folder = QString::fromStdString(record.folder);
+    run.name = QString::fromStdString(record.preset.name);
+    if (run.name.isEmpty())
+        run.name = QFileInfo(run.folder).fileName();
+    run.status = QString::fromStdString(record.metrics.status);
+    run.preset = record.preset;
+    run.parameters = record.metrics.parameters;
+    run.deviceName = QString::fromStdString(record.metrics.deviceName);
+    run.history = record.history;
+    run.batchLosses = record.batchLosses;
+    for (const BatchLoss& b : record.batchLosses)
+        run.batchesPerEpoch = std::max(run.batchesPerEpoch, b.batch);
+    run.hasResult = true;
+    run.devLoss = record.metrics.devLoss;
+    run.devAccuracy = record.metrics.devAccuracy;
+    run.testLoss = record.metrics.testLoss;
+    run.testAccuracy = record.metrics.testAccuracy;
+    run.seconds = record.metrics.trainSeconds;
+    run.finalBestEpoch = record.metrics.bestEpoch;
+    run.test = record.test;
+    return run;
+}
+
+} // namespace atelier::ui

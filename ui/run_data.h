@@ -1,0 +1,46 @@
+// Everything the studio knows about one run: read from a run folder, or growing while it
+// trains. The Train view's charts and run list and the Evaluate view all draw from it.
+#pragma once
+
+#include "core/preset.h"
+#include "core/run_folder.h"
+
+#include <QString>
+#include <optional>
+#include <vector>
+
+namespace atelier::ui {
+
+struct RunData
+{
+    QString folder;
+    QString name;
+    QString status;    // "training", "paused", "completed", "interrupted", "diverged", "failed"
+    bool live = false; // trained in this session (and perhaps still training)
+    Preset preset;
+    qint64 parameters = 0;
+    QString deviceName;
+    std::vector<EpochRecord> history;
+    std::vector<BatchLoss> batchLosses; // every batch, in order
+    int batchesPerEpoch = 0;
+    // Known once the run has finished (or was read from a folder).
+    bool hasResult = false;
+    double devLoss = 0, devAccuracy = 0, testLoss = 0, testAccuracy = 0;
+    double seconds = 0;
+    int finalBestEpoch = 0; // as the trainer decided it (min_delta included)
+    Evaluation test;
+    // The latest dev confusion matrix while training (the matrix forming).
+    std::optional<ConfusionMatrix> devConfusion;
+    int devConfusionEpoch = 0;
+
+    // The epoch with the best monitored metric so far (0: none yet).
+    int bestEpoch() const;
+    // The epochs early stopping waits after the best one, [best, best + patience]; nullopt
+    // without early stopping.
+    std::optional<std::pair<int, int>> patienceWindow() const;
+    double trainingSeconds() const; // finished: as measured; live: the epochs so far
+
+    static RunData fromRecord(const RunRecord& record);
+};
+
+} // namespace atelier::ui

@@ -1,0 +1,160 @@
+// The runs the studio knows, as a sortable results table.
+#include "run_list_model.h"
+
+#include "core/text_format.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace atelier::ui {
+namespace {
+
+QString duration(double seconds)
+{
+    const int total = int(std::lround(seconds));
+    if (total >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(total / 3600)
+            .arg(total / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(total % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+RunListModel::RunListModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int RunListModel::addRun(std::shared_ptr<RunData> run)
+{
+    const int row = rowCount();
+    beginInsertRows({}, row, row);
+    m_runs.push_back(std::move(run));
+    endInsertRows();
+    return row;
+}
+
+int RunListModel::addFolders(const QString& directory)
+{
+    const QDir dir(directory);
+    int added = 0;
+    for (const QFileInfo& entry :
+         dir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const QString folder = entry.absoluteFilePath();
+        const bool known = std::any_of(m_runs.begin(), m_runs.end(), [&](const auto& run) {
+            return QFileInfo(run->folder).absoluteFilePath() == folder;
+        });
+        if (known || !QFileInfo::exists(folder + QStringLiteral("/metrics.json")))
+            continue;
+        try {
+            addRun(std::make_shared<RunData>(RunData::fromRecord(loadRun(folder.toStdString()))));
+            ++added;
+        } catch (const std::exception&) {
+            // A damaged folder is not a run to compare; `atelier-cli eval` explains it.
+        }
+    }
+    return added;
+}
+
+void RunListModel::runChanged(const RunData* run)
+{
+    const int row = rowOf(run);
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+int RunListModel::rowOf(const RunData* run) const
+{
+    for (std::size_t i = 0; i < m_runs.size(); ++i)
+        if (m_runs[i].get() == run)
+            return int(i);
+    return -1;
+}
+
+int RunListModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_runs.size());
+}
+
+int RunListModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RunListModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const RunData& run = *m_runs[std::size_t(index.row())];
+    const int best = run.bestEpoch();
+    const EpochRecord* bestRecord = nullptr;
+    for (const EpochRecord& r : run.history)
+        if (r.epoch == best)
+            bestRecord = &r;
+    // While training, the dev figures are those of the best epoch so far.
+    const double devLoss = run.hasResult ? run.devLoss : bestRecord ? bestRecord->valLoss : 0;
+    const double devAccuracy = run.hasResult ? run.devAccuracy
+                               : bestRecord  ? bestRecord->valAccuracy
+                                             : 0;
+    const bool hasDev = run.hasResult || bestRecord;
+    if (role == SortRole) {
+        switch (index.column()) {
+        case NameColumn:
+            return run.name;
+        case StatusColumn:
+            return run.status;
+        case ParamsColumn:
+            return run.parameters;
+        case BestEpochColumn:
+            return best;
+        case DevLossColumn:
+            return devLoss;
+        case DevAccuracyColumn:
+            return devAccuracy;
+        case TestLossColumn:
+            return run.testLoss;
+        case TestAccuracyColumn:
+            return run.testAccuracy;
+        case TimeColumn:
+            return run.trainingSeconds();
+        }
+    }
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case NameColumn:
+            return run.name;
+        case StatusColumn:
+            return run.status;
+        case ParamsColumn:
+            return QString::fromStdString(withThousands(run.parameters));
+        case BestEpochColumn:
+            return best > 0 ? QVariant(best) : QVariant();
+        case DevLossColumn:
+            return hasDev ? QString::number(devLoss, 'f', 4) : QVariant();
+        case DevAccuracyColumn:
+            return hasDev ? QString::number(devAccuracy, 'f', 4) : QVariant();
+        case TestLossColumn:
+            return run.hasResult ? QString::number(run.testLoss, 'f', 4) : QVariant();
+        case TestAccuracyColumn:
+            return run.hasResult ? QString::number(run.testAccuracy, 'f', 4) : QVariant();
+        case TimeColumn:
+            return duration(run.trainingSeconds());
+        }
+    }
+    if (role == Qt::ToolTipRole)
+        return run.folder;
+    if (role == Qt::TextAlignmentRole && index.column() >= ParamsColumn)
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const char* const names[] = {"Run",        "Status",    "Params",
+                                        "Best epoch", "Dev loss",  "Dev acc.",
+                                        "Test loss",  "Test acc.", "Time"};
+    return QString::fromLatin1(names[section]);
+}
+
+} // namespace atelier::ui

@@ -1,0 +1,481 @@
+// The Train view: hyperparameters, Start / Pause / Stop, live charts and the run list.
+#include "train_view.h"
+
+#include "charts/curve_chart.h"
+#include "core/text_format.h"
+#include "dataset_controller.h"
+#include "layer_text.h"
+#include "preset_document.h"
+#include "run_list_model.h"
+#include "train_settings_form.h"
+#include "training_controller.h"
+#include "training_curves.h"
+
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSlider>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace atelier::ui {
+namespace {
+
+// Charts redraw at most this often while training; batches arrive up to 20 times a second.
+constexpr int kChartRefreshMs = 100;
+
+QString clock(double seconds)
+{
+    const int total = int(std::max(0.0, seconds) + 0.5);
+    if (total >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(total / 3600)
+            .arg(total / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(total % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+TrainView::TrainView(PresetDocument* document, DatasetController* data,
+                     TrainingController* controller, QWidget* parent)
+    : QWidget(parent), m_document(document), m_data(data), m_controller(controller)
+{
+    m_runs = new RunListModel(this);
+    auto* splitter = new QSplitter(Qt::Horizontal);
+    splitter->addWidget(buildControls());
+    auto* right = new QSplitter(Qt::Vertical);
+    right->addWidget(buildCharts());
+    right->addWidget(buildRunList());
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 1);
+    right->setSizes({640, 240});
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({340, 1260});
+    splitter->setChildrenCollapsible(false);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+
+    m_status = new QWidget;
+    auto* statusLayout = new QHBoxLayout(m_status);
+    statusLayout->setContentsMargins(0, 0, 0, 0);
+    m_progressLabel = new QLabel;
+    m_progress = new QProgressBar;
+    m_progress->setRange(0, 1000);
+    m_progress->setTextVisible(false);
+    m_progress->setFixedWidth(220);
+    statusLayout->addWidget(m_progressLabel);
+    statusLayout->addWidget(m_progress);
+    m_status->hide();
+
+    connect(m_controller, &TrainingController::started, this, &TrainView::onStarted);
+    connect(m_controller, &TrainingController::batchProgress, this, &TrainView::onBatch);
+    connect(m_controller, &TrainingController::epochFinished, this, &TrainView::onEpoch);
+    connect(m_controller, &TrainingController::finished, this, &TrainView::onFinished);
+    connect(m_controller, &TrainingController::failed, this, &TrainView::onFailed);
+    connect(m_controller, &TrainingController::runningChanged, this, &TrainView::updateButtons);
+    connect(m_controller, &TrainingController::pausedChanged, this, [this](bool paused) {
+        if (m_live) {
+            m_live->status = paused ? QStringLiteral("paused") : QStringLiteral("training");
+            m_runs->runChanged(m_live.get());
+        }
+        updateButtons();
+    });
+    connect(m_document->layers(), &LayerStackModel::reportChanged, this, &TrainView::updateButtons);
+    connect(m_data, &DatasetController::loaded, this, &TrainView::updateButtons);
+    connect(m_data, &DatasetController::failed, this, &TrainView::updateButtons);
+
+    auto* timer = new QTimer(this);
+    timer->setInterval(kChartRefreshMs);
+    connect(timer, &QTimer::timeout, this, [this] {
+        if (m_chartsDirty)
+            refreshCharts();
+    });
+    timer->start();
+    updateButtons();
+    refreshCharts();
+}
+
+QWidget* TrainView::buildControls()
+{
+    auto* panel = new QWidget;
+    auto* layout = new QVBoxLayout(panel);
+    m_form = new TrainSettingsForm(m_document);
+    auto* sessionBox = new QGroupBox(QStringLiteral("This run"));
+    auto* sessionLayout = new QGridLayout(sessionBox);
+    m_limit = new QSpinBox;
+    m_limit->setRange(0, 48000);
+    m_limit->setSingleStep(1000);
+    m_limit->setGroupSeparatorShown(true);
+    m_limit->setSpecialValueText(QStringLiteral("all"));
+    m_limit->setToolTip(QStringLiteral("Train on a class-balanced subset for a quick try "
+                                       "(dev and test stay whole)"));
+    m_threads = new QSpinBox;
+    m_threads->setRange(0, 256);
+    m_threads->setSpecialValueText(QStringLiteral("all cores"));
+    m_threads->setToolTip(QStringLiteral("CPU threads for training"));
+    sessionLayout->addWidget(new QLabel(QStringLiteral("Training images")), 0, 0);
+    sessionLayout->addWidget(m_limit, 0, 1);
+    sessionLayout->addWidget(new QLabel(QStringLiteral("Threads")), 1, 0);
+    sessionLayout->addWidget(m_threads, 1, 1);
+
+    m_start = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), QStringLiteral("Start"));
+    m_pause =
+        new QPushButton(style()->standardIcon(QStyle::SP_MediaPause), QStringLiteral("Pause"));
+    m_stop = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), QStringLiteral("Stop"));
+    m_stop->setToolTip(QStringLiteral("Stop after the current batch; the best weights are kept "
+                                      "and the run folder is written"));
+    connect(m_start, &QPushButton::clicked, this, [this] {
+        QString why;
+        if (!startTraining(&why))
+            Q_EMIT statusMessage(why);
+    });
+    connect(m_pause, &QPushButton::clicked, this, [this] {
+        if (m_controller->isPaused())
+            m_controller->resume();
+        else
+            m_controller->pause();
+    });
+    connect(m_stop, &QPushButton::clicked, m_controller, &TrainingController::stop);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_pause);
+    buttons->addWidget(m_stop);
+
+    layout->addWidget(m_form);
+    layout->addWidget(sessionBox);
+    layout->addLayout(buttons);
+    layout->addStretch(1);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumWidth(320);
+    return scroll;
+}
+
+QWidget* TrainView::buildCharts()
+{
+    auto* panel = new QWidget;
+    auto* grid = new QGridLayout(panel);
+    grid->setContentsMargins(0, 0, 0, 0);
+    m_lossChart = new CurveChart;
+    m_accuracyChart = new CurveChart;
+    m_batchChart = new CurveChart;
+    titleLossChart(m_lossChart);
+    titleAccuracyChart(m_accuracyChart);
+    titleBatchChart(m_batchChart);
+    m_smoothing = new QSlider(Qt::Horizontal);
+    m_smoothing->setRange(0, 99);
+    m_smoothing->setValue(60);
+    m_smoothing->setMaximumWidth(240);
+    m_smoothing->setToolTip(QStringLiteral("Exponential moving average of the batch losses; "
+                                           "every batch is kept, only the line is smoothed"));
+    m_smoothingLabel = new QLabel;
+    connect(m_smoothing, &QSlider::valueChanged, this, [this](int value) {
+        m_smoothingLabel->setText(QString::number(value / 100.0, 'f', 2));
+        refreshCharts();
+    });
+    m_smoothingLabel->setText(QString::number(m_smoothing->value() / 100.0, 'f', 2));
+    auto* smoothingRow = new QHBoxLayout;
+    smoothingRow->addStretch(1);
+    smoothingRow->addWidget(new QLabel(QStringLiteral("Smoothing")));
+    smoothingRow->addWidget(m_smoothing);
+    smoothingRow->addWidget(m_smoothingLabel);
+    grid->addWidget(m_lossChart, 0, 0);
+    grid->addWidget(m_accuracyChart, 0, 1);
+    grid->addLayout(smoothingRow, 1, 0, 1, 2);
+    grid->addWidget(m_batchChart, 2, 0, 1, 2);
+    grid->setRowStretch(0, 3);
+    grid->setRowStretch(2, 2);
+    return panel;
+}
+
+QWidget* TrainView::buildRunList()
+{
+    auto* box = new QGroupBox(QStringLiteral("Runs (select several to compare)"));
+    auto* layout = new QVBoxLayout(box);
+    m_sortedRuns = new QSortFilterProxyModel(this);
+    m_sortedRuns->setSourceModel(m_runs);
+    m_sortedRuns->setSortRole(RunListModel::SortRole);
+    m_runTable = new QTableView;
+    m_runTable->setModel(m_sortedRuns);
+    m_runTable->setSortingEnabled(true);
+    m_runTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_runTable->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_runTable->setAlternatingRowColors(true);
+    m_runTable->verticalHeader()->hide();
+    m_runTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_runTable->horizontalHeader()->setSectionResizeMode(RunListModel::NameColumn,
+                                                         QHeaderView::Stretch);
+    m_runTable->sortByColumn(-1, Qt::AscendingOrder);
+    connect(m_runTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &TrainView::selectionChanged);
+    m_folderLabel = new QLabel;
+    m_folderLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* choose = new QPushButton(QStringLiteral("Runs Folder…"));
+    auto* reload = new QPushButton(QStringLiteral("Reload"));
+    connect(choose, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, QStringLiteral("Folder with run folders"), m_runsDirectory);
+        if (!dir.isEmpty())
+            setRunsDirectory(dir);
+    });
+    connect(reload, &QPushButton::clicked, this, &TrainView::reloadRunsDirectory);
+    auto* row = new QHBoxLayout;
+    row->addWidget(m_folderLabel, 1);
+    row->addWidget(choose);
+    row->addWidget(reload);
+    layout->addWidget(m_runTable, 1);
+    layout->addLayout(row);
+    return box;
+}
+
+void TrainView::setRunsDirectory(const QString& directory)
+{
+    m_runsDirectory = directory;
+    m_folderLabel->setText(QStringLiteral("Run folders: %1").arg(directory));
+    reloadRunsDirectory();
+}
+
+void TrainView::reloadRunsDirectory()
+{
+    const int added = m_runs->addFolders(m_runsDirectory);
+    if (added > 0)
+        Q_EMIT statusMessage(
+            QStringLiteral("%1 run(s) found in %2").arg(added).arg(m_runsDirectory));
+}
+
+bool TrainView::startTraining(QString* whyNot)
+{
+    auto refuse = [whyNot](const QString& reason) {
+        if (whyNot)
+            *whyNot = reason;
+        return false;
+    };
+    if (m_controller->isRunning())
+        return refuse(QStringLiteral("A training is already running."));
+    const QString invalid = m_document->invalidReason();
+    if (!invalid.isEmpty())
+        return refuse(QStringLiteral("Cannot train: %1").arg(invalid));
+    if (m_data->state() != DatasetController::State::Ready)
+        return refuse(QStringLiteral("The dataset is not loaded (see the Data view)."));
+    TrainingJob job;
+    job.preset = m_document->preset();
+    if (job.preset.name.empty())
+        job.preset.name = "untitled";
+    job.data = m_data->dataset();
+    job.dataDirectory = m_data->directory();
+    job.outDirectory = m_runsDirectory;
+    job.limit = std::size_t(m_limit->value());
+    job.threads = m_threads->value();
+
+    m_live = std::make_shared<RunData>();
+    m_live->name = qs(job.preset.name);
+    m_live->status = QStringLiteral("starting");
+    m_live->live = true;
+    m_live->preset = job.preset;
+    m_live->parameters = m_document->layers()->report().totalParams();
+    if (!m_controller->start(job))
+        return refuse(QStringLiteral("A training is already running."));
+    const int row = m_runs->addRun(m_live);
+    selectRuns({row});
+    m_status->show();
+    m_progressLabel->setText(QStringLiteral("Preparing %1 …").arg(m_live->name));
+    m_progress->setValue(0);
+    return true;
+}
+
+void TrainView::onStarted(const RunStarted& started)
+{
+    if (!m_live)
+        return;
+    m_live->folder = started.folder;
+    m_live->deviceName = started.deviceName;
+    m_live->status = QStringLiteral("training");
+    m_liveTrainCount = started.trainCount;
+    m_runs->runChanged(m_live.get());
+    Q_EMIT statusMessage(QStringLiteral("Training %1 on %2 (%3), %4 threads: %5 images → %6")
+                             .arg(m_live->name, started.deviceKind, started.deviceName)
+                             .arg(started.threads)
+                             .arg(qs(withThousands(started.trainCount)), started.folder));
+}
+
+void TrainView::onBatch(const BatchUpdate& update)
+{
+    if (!m_live)
+        return;
+    m_live->batchesPerEpoch = update.batchesPerEpoch;
+    for (int i = 0; i < update.losses.size(); ++i)
+        m_live->batchLosses.push_back({update.epoch, update.firstBatch + i + 1, update.losses[i]});
+    m_chartsDirty = true;
+    updateProgress(update);
+}
+
+void TrainView::updateProgress(const BatchUpdate& update)
+{
+    const double epochFraction =
+        m_liveTrainCount > 0 ? double(update.samplesDone) / double(m_liveTrainCount) : 0.0;
+    const double done = (update.epoch - 1 + epochFraction) / std::max(update.epochs, 1);
+    m_progress->setValue(int(done * 1000));
+    double elapsed = update.epochSeconds;
+    for (const EpochRecord& r : m_live->history)
+        elapsed += r.seconds;
+    const double remainingSamples =
+        double(update.epochs - update.epoch) * double(m_liveTrainCount) +
+        double(m_liveTrainCount - update.samplesDone);
+    const QString eta = update.samplesPerSecond > 0
+                            ? clock(remainingSamples / update.samplesPerSecond)
+                            : QStringLiteral("?");
+    const int batch = update.firstBatch + int(update.losses.size());
+    m_progressLabel->setText(QStringLiteral("Epoch %1/%2 · batch %3/%4 · %5 samples/s · %6 "
+                                            "elapsed · ETA %7")
+                                 .arg(update.epoch)
+                                 .arg(update.epochs)
+                                 .arg(qs(withThousands(batch)))
+                                 .arg(qs(withThousands(update.batchesPerEpoch)))
+                                 .arg(qs(withThousands(std::int64_t(update.samplesPerSecond))))
+                                 .arg(clock(elapsed), eta));
+}
+
+void TrainView::onEpoch(const EpochUpdate& update)
+{
+    if (!m_live)
+        return;
+    m_live->history.push_back(update.record);
+    m_live->devConfusion = update.devConfusion;
+    m_live->devConfusionEpoch = update.record.epoch;
+    m_runs->runChanged(m_live.get());
+    m_chartsDirty = true;
+    Q_EMIT runUpdated(m_live.get());
+}
+
+void TrainView::onFinished(const RunFinished& finished)
+{
+    if (!m_live)
+        return;
+    const TrainingResult& result = finished.result;
+    m_live->status = QString::fromStdString(runStatusName(result.status));
+    m_live->history = result.history;
+    m_live->hasResult = true;
+    m_live->devLoss = result.dev.loss;
+    m_live->devAccuracy = result.dev.accuracy;
+    m_live->testLoss = result.test.loss;
+    m_live->testAccuracy = result.test.accuracy;
+    m_live->seconds = result.trainSeconds;
+    m_live->finalBestEpoch = result.bestEpoch;
+    m_live->test = result.test;
+    m_runs->runChanged(m_live.get());
+    refreshCharts();
+    m_status->hide();
+    Q_EMIT statusMessage(QStringLiteral("%1: %2; test accuracy %3 (run folder %4)")
+                             .arg(m_live->name, QString::fromStdString(result.message))
+                             .arg(result.test.accuracy, 0, 'f', 4)
+                             .arg(finished.folder));
+    Q_EMIT runUpdated(m_live.get());
+    Q_EMIT currentRunChanged(m_live);
+    m_live.reset();
+}
+
+void TrainView::onFailed(const QString& message)
+{
+    if (m_live) {
+        m_live->status = QStringLiteral("failed");
+        m_runs->runChanged(m_live.get());
+        m_live.reset();
+    }
+    m_status->hide();
+    Q_EMIT statusMessage(QStringLiteral("Training failed: %1").arg(message));
+}
+
+void TrainView::updateButtons()
+{
+    const bool running = m_controller->isRunning();
+    const QString invalid = m_document->invalidReason();
+    const bool dataReady = m_data->state() == DatasetController::State::Ready;
+    m_start->setEnabled(!running && invalid.isEmpty() && dataReady);
+    m_start->setToolTip(running              ? QStringLiteral("A training is running")
+                        : !invalid.isEmpty() ? QStringLiteral("Cannot train: %1").arg(invalid)
+                        : !dataReady         ? QStringLiteral("The dataset is not loaded")
+                                             : QStringLiteral("Train the current preset"));
+    m_pause->setEnabled(running);
+    m_stop->setEnabled(running);
+    const bool paused = m_controller->isPaused();
+    m_pause->setText(paused ? QStringLiteral("Resume") : QStringLiteral("Pause"));
+    m_pause->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+}
+
+void TrainView::selectRuns(const QList<int>& rows)
+{
+    QItemSelection selection;
+    for (int row : rows) {
+        const QModelIndex index = m_sortedRuns->mapFromSource(m_runs->index(row, 0));
+        selection.select(index, index.siblingAtColumn(RunListModel::ColumnCount - 1));
+    }
+    m_runTable->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+}
+
+std::vector<std::shared_ptr<RunData>> TrainView::selectedRuns() const
+{
+    std::vector<std::shared_ptr<RunData>> runs;
+    QModelIndexList rows = m_runTable->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end());
+    for (const QModelIndex& index : rows)
+        runs.push_back(m_runs->run(m_sortedRuns->mapToSource(index).row()));
+    return runs;
+}
+
+void TrainView::selectionChanged()
+{
+    refreshCharts();
+    const QModelIndex current = m_runTable->selectionModel()->currentIndex();
+    const auto runs = selectedRuns();
+    if (current.isValid() && m_runTable->selectionModel()->isRowSelected(current.row()))
+        Q_EMIT currentRunChanged(m_runs->run(m_sortedRuns->mapToSource(current).row()));
+    else if (!runs.empty())
+        Q_EMIT currentRunChanged(runs.back());
+}
+
+void TrainView::setSmoothing(double smoothing)
+{
+    m_smoothing->setValue(int(std::lround(smoothing * 100)));
+}
+
+void TrainView::setImageLimit(int images)
+{
+    m_limit->setValue(images);
+}
+
+void TrainView::setThreads(int threads)
+{
+    m_threads->setValue(threads);
+}
+
+void TrainView::refreshCharts()
+{
+    m_chartsDirty = false;
+    std::vector<const RunData*> runs;
+    for (const auto& run : selectedRuns())
+        runs.push_back(run.get());
+    const TrainingCurves curves = trainingCurves(runs, m_smoothing->value() / 100.0);
+    m_lossChart->setCurves(curves.loss, curves.markers);
+    m_accuracyChart->setCurves(curves.accuracy, curves.markers);
+    m_batchChart->setCurves(curves.batchLoss);
+}
+
+} // namespace atelier::ui
