@@ -1,31 +1,41 @@
 // Takes the README's screenshots of the studio: run under Xvfb (real fonts and a real
 // window system), e.g.
 //   xvfb-run -a -s '-screen 0 1600x1000x24' build/tests/studio_screenshots docs/screenshots
-// Not a test: it asserts nothing, it only shows how the views look.
+// With --train it also trains (three MLPs, then cnn_medium: about 3 minutes on 2 cores) and
+// shoots the Train and Evaluate views during and after training. Not a test: it asserts
+// nothing, it only shows how the views look.
+#include "ui/confusion_matrix_widget.h"
 #include "ui/data_view.h"
 #include "ui/dataset_controller.h"
+#include "ui/evaluate_view.h"
 #include "ui/main_window.h"
 #include "ui/model_view.h"
 #include "ui/preset_document.h"
+#include "ui/run_list_model.h"
 #include "ui/theme.h"
+#include "ui/train_view.h"
+#include "ui/training_controller.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
-#include <QTest>
+#include <QTemporaryDir>
+#include <QTimer>
 
 using namespace atelier::ui;
 
 namespace {
 
+// Runs the event loop for `ms` without spinning (a busy loop here would take a core from
+// the training threads and slow them several times over).
 void settle(int ms = 300)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < ms)
-        QApplication::processEvents(QEventLoop::AllEvents, 50);
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
 }
 
 void shoot(QWidget* widget, const QString& path)
@@ -36,6 +46,31 @@ void shoot(QWidget* widget, const QString& path)
     qInfo("wrote %s", qPrintable(path));
 }
 
+// Trains the open preset with `epochs`; calls `during` once after `shootAfterEpoch` epochs.
+void train(MainWindow& window, int epochs, int shootAfterEpoch = 0,
+           const std::function<void()>& during = {})
+{
+    atelier::TrainConfig config = window.document()->trainConfig();
+    config.epochs = epochs;
+    window.document()->setTrainConfig(config, 0);
+    QString why;
+    if (!window.trainView()->startTraining(&why))
+        qFatal("cannot train: %s", qPrintable(why));
+    int epochsSeen = 0;
+    QObject::connect(window.training(), &TrainingController::epochFinished, &window,
+                     [&](const EpochUpdate&) { ++epochsSeen; });
+    bool shot = false;
+    while (window.training()->isRunning()) {
+        settle(100);
+        if (during && !shot && epochsSeen >= shootAfterEpoch) {
+            shot = true;
+            during();
+        }
+    }
+    settle(300);
+    window.document()->undoStack()->setClean();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -44,9 +79,13 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("AtelierScreenshots"));
     QApplication::setApplicationName(QStringLiteral("AtelierScreenshots"));
-    const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
-    const QString prefix = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QString();
+    QStringList args = QApplication::arguments();
+    const bool withTraining = args.removeAll(QStringLiteral("--train")) > 0;
+    const QString out = args.size() > 1 ? args[1] : QStringLiteral(".");
     QDir().mkpath(out);
+    QTemporaryDir runs;
+    QSettings().clear();
+    QSettings().setValue(QStringLiteral("runsFolder"), runs.path());
 
     MainWindow window;
     window.resize(1600, 1000);
@@ -59,22 +98,47 @@ int main(int argc, char** argv)
         settle(50);
 
     window.showTab(MainWindow::Tab::Data);
-    shoot(&window, out + QStringLiteral("/%1data-view.png").arg(prefix));
+    shoot(&window, out + QStringLiteral("/data-view.png"));
     window.showTab(MainWindow::Tab::Model);
     window.modelView()->selectRow(2);
-    shoot(&window, out + QStringLiteral("/%1model-view.png").arg(prefix));
+    shoot(&window, out + QStringLiteral("/model-view.png"));
 
     applyTheme(Theme::Dark);
     window.showTab(MainWindow::Tab::Data);
-    shoot(&window, out + QStringLiteral("/%1data-view-dark.png").arg(prefix));
+    shoot(&window, out + QStringLiteral("/data-view-dark.png"));
     window.showTab(MainWindow::Tab::Model);
-    shoot(&window, out + QStringLiteral("/%1model-view-dark.png").arg(prefix));
+    shoot(&window, out + QStringLiteral("/model-view-dark.png"));
+    applyTheme(Theme::Light);
 
     // An invalid stack: Dense straight after a convolution.
-    applyTheme(Theme::Light);
     window.document()->removeLayer(4);
     window.modelView()->selectRow(4);
-    shoot(&window, out + QStringLiteral("/%1model-view-invalid.png").arg(prefix));
-    window.document()->undoStack()->setClean(); // no "save changes?" on exit
+    shoot(&window, out + QStringLiteral("/model-view-invalid.png"));
+    window.document()->undoStack()->undo();
+    window.document()->undoStack()->setClean();
+    if (!withTraining)
+        return 0;
+
+    window.showTab(MainWindow::Tab::Train);
+    for (const char* name : {"mlp_small", "mlp_medium", "mlp_large"}) {
+        window.openPreset(QStringLiteral(ATELIER_PRESETS_DIR "/%1.yaml").arg(name));
+        train(window, 10);
+    }
+    window.openPreset(QStringLiteral(ATELIER_PRESETS_DIR "/cnn_medium.yaml"));
+    train(window, 10, 4, [&] {
+        window.showTab(MainWindow::Tab::Train);
+        shoot(&window, out + QStringLiteral("/train-view-training.png"));
+        window.showTab(MainWindow::Tab::Evaluate);
+        shoot(&window, out + QStringLiteral("/evaluate-view-training.png"));
+        window.showTab(MainWindow::Tab::Train);
+    });
+    window.showTab(MainWindow::Tab::Train);
+    shoot(&window, out + QStringLiteral("/train-view.png"));
+    window.showTab(MainWindow::Tab::Evaluate);
+    window.evaluateView()->showCell(6, 0); // shirts taken for T-shirts
+    shoot(&window, out + QStringLiteral("/evaluate-view.png"));
+    window.showTab(MainWindow::Tab::Train);
+    window.trainView()->selectRuns({0, 1, 2});
+    shoot(&window, out + QStringLiteral("/train-view-overlay.png"));
     return 0;
 }

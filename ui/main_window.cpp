@@ -4,6 +4,7 @@
 
 #include "data_view.h"
 #include "dataset_controller.h"
+#include "evaluate_view.h"
 #include "layer_text.h"
 #include "model_view.h"
 #include "preset_document.h"
@@ -67,6 +68,10 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_modelView, QStringLiteral("Model"));
     m_trainView = new TrainView(m_document, m_dataset, m_training);
     m_tabs->addTab(m_trainView, QStringLiteral("Train"));
+    m_evaluateView = new EvaluateView(m_dataset);
+    m_tabs->addTab(m_evaluateView, QStringLiteral("Evaluate"));
+    connect(m_trainView, &TrainView::currentRunChanged, m_evaluateView, &EvaluateView::setRun);
+    connect(m_trainView, &TrainView::runUpdated, m_evaluateView, &EvaluateView::runUpdated);
     setCentralWidget(m_tabs);
 
     m_problems = new PresetProblemsPanel;

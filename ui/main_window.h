@@ -18,6 +18,7 @@ class DatasetController;
 class ModelView;
 class PresetDocument;
 class PresetProblemsPanel;
+class EvaluateView;
 class TrainView;
 class TrainingController;
 
@@ -34,6 +35,7 @@ public:
         Data,
         Model,
         Train,
+        Evaluate,
     };
 
     // File operations without dialogs (the menu actions add the dialogs around them).
@@ -51,6 +53,7 @@ public:
     DataView* dataView() const { return m_dataView; }
     ModelView* modelView() const { return m_modelView; }
     TrainView* trainView() const { return m_trainView; }
+    EvaluateView* evaluateView() const { return m_evaluateView; }
     TrainingController* training() const { return m_training; }
     PresetProblemsPanel* problemsPanel() const { return m_problems; }
     QDockWidget* problemsDock() const { return m_problemsDock; }
@@ -80,6 +83,7 @@ private:
     TrainingController* m_training;
     QTabWidget* m_tabs = nullptr;
     TrainView* m_trainView = nullptr;
+    EvaluateView* m_evaluateView = nullptr;
     DataView* m_dataView = nullptr;
     ModelView* m_modelView = nullptr;
     PresetProblemsPanel* m_problems = nullptr;

@@ -6,6 +6,7 @@
 
 #include "run_data.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 #include <memory>
 
@@ -109,6 +110,16 @@ private:
     std::shared_ptr<RunData> m_live;
     qint64 m_liveTrainCount = 0;
     bool m_chartsDirty = false;
+    QElapsedTimer m_progressClock;
+    // What the charts show now, to skip redraws that would change nothing.
+    struct ChartsShown
+    {
+        std::vector<const RunData*> runs;
+        std::vector<std::size_t> epochs;
+        std::vector<std::size_t> batches;
+        int smoothing = -1;
+    };
+    ChartsShown m_shown;
 };
 
 } // namespace atelier::ui

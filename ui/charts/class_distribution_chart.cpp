@@ -5,6 +5,7 @@
 
 #include <QCursor>
 #include <QEvent>
+#include <QGraphicsLayout>
 #include <QLocale>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -106,6 +107,33 @@ QStringList ClassDistributionChart::shownCategories() const
     QStringList categories = d->categoryAxis->categories();
     std::reverse(categories.begin(), categories.end());
     return categories;
+}
+
+void ClassDistributionChart::renderFigure(QPainter* painter, const QRectF& target)
+{
+    const QSizeF shown = d->chart->size();
+    d->chart->resize(target.size());
+    d->chart->layout()->activate();
+    d->chart->scene()->render(painter, target, QRectF(d->chart->pos(), target.size()));
+    d->chart->resize(shown);
+    d->chart->layout()->activate();
+}
+
+QString ClassDistributionChart::toCsv() const
+{
+    const QList<BarSeriesData> data = shownData();
+    QString csv = QStringLiteral("class");
+    for (const BarSeriesData& series : data)
+        csv += ',' + series.name;
+    csv += '\n';
+    const QStringList categories = shownCategories();
+    for (int i = 0; i < categories.size(); ++i) {
+        csv += categories[i];
+        for (const BarSeriesData& series : data)
+            csv += ',' + QString::number(series.counts.value(i));
+        csv += '\n';
+    }
+    return csv;
 }
 
 void ClassDistributionChart::changeEvent(QEvent* event)

@@ -26,6 +26,10 @@ public:
     // What the chart currently draws (read back from the chart, for tests and exports).
     QList<BarSeriesData> shownData() const;
     QStringList shownCategories() const;
+    // For exports: the whole chart into `target`, and the counts as CSV (class, one column
+    // per split).
+    void renderFigure(QPainter* painter, const QRectF& target);
+    QString toCsv() const;
 
 protected:
     void changeEvent(QEvent* event) override;

@@ -104,8 +104,9 @@ void CurveChart::redraw()
         delete d->lines.back();
         d->lines.pop_back();
     }
-    // About one min/max pair per pixel column: the drawing cost stays flat as points grow.
-    const int columns = std::max(100, int(d->chart->plotArea().width()));
+    // One min/max pair per two pixel columns: every spike still shows (the line joins them)
+    // and the drawing cost stays flat however many points there are.
+    const int columns = std::max(100, int(d->chart->plotArea().width()) / 2);
     double xMin = 0, xMax = 1, yMin = 0, yMax = 1;
     bool any = false;
     for (std::size_t i = 0; i < d->curves.size(); ++i) {
@@ -173,7 +174,7 @@ void CurveChart::redraw()
     d->showInLegend(d->window, d->markers.window.has_value());
 }
 
-void CurveChart::render(QPainter* painter, const QRectF& target)
+void CurveChart::renderFigure(QPainter* painter, const QRectF& target)
 {
     // Lay the chart out at the target's size, draw it, and give the view its size back.
     const QSizeF shown = d->chart->size();

@@ -45,7 +45,7 @@ public:
     void setYLimits(std::optional<double> low, std::optional<double> high);
 
     // Drawing for exports: the whole chart (title, legend, axes) into `target`.
-    void render(QPainter* painter, const QRectF& target);
+    void renderFigure(QPainter* painter, const QRectF& target);
     // The data behind the chart, every point (not the decimated ones): one x,y table per
     // series, as long CSV: series,x,y.
     QString toCsv() const;
