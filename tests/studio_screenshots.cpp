@@ -57,8 +57,8 @@ void train(MainWindow& window, int epochs, int shootAfterEpoch = 0,
     if (!window.trainView()->startTraining(&why))
         qFatal("cannot train: %s", qPrintable(why));
     int epochsSeen = 0;
-    QObject::connect(window.training(), &TrainingController::epochFinished, &window,
-                     [&](const EpochUpdate&) { ++epochsSeen; });
+    const auto counting = QObject::connect(window.training(), &TrainingController::epochFinished,
+                                           &window, [&](const EpochUpdate&) { ++epochsSeen; });
     bool shot = false;
     while (window.training()->isRunning()) {
         settle(100);
@@ -67,6 +67,7 @@ void train(MainWindow& window, int epochs, int shootAfterEpoch = 0,
             during();
         }
     }
+    QObject::disconnect(counting);
     settle(300);
     window.document()->undoStack()->setClean();
 }

@@ -9,11 +9,15 @@
 #include "ui/model_view.h"
 #include "ui/preset_document.h"
 #include "ui/preset_problems_panel.h"
+#include "ui/train_settings_form.h"
+#include "ui/train_view.h"
 #include "ui/training_controller.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QGroupBox>
 #include <QListView>
 #include <QMimeData>
 #include <QRegularExpression>
@@ -241,6 +245,38 @@ private Q_SLOTS:
         QCOMPARE(layers->layer(1).type,
                  static_cast<LayerPaletteModel*>(view->paletteView()->model())->typeAt(4));
         window.document()->markSaved(window.document()->filePath());
+    }
+
+    void trainingSettingsEditThePresetUndoably()
+    {
+        MainWindow window;
+        QVERIFY(window.openPreset(kPresets + QStringLiteral("/mlp_medium.yaml")));
+        TrainSettingsForm* form = window.trainView()->settingsForm();
+        QCOMPARE(form->learningRate()->value(), 0.01);
+        form->learningRate()->setValue(0.05);
+        form->learningRate()->setValue(0.02); // one field, one undo step
+        form->epochs()->setValue(3);
+        form->optimizer()->setCurrentIndex(1);
+        form->earlyStopping()->setChecked(true);
+        const TrainConfig& config = window.document()->trainConfig();
+        QCOMPARE(config.optimizer.learningRate, 0.02);
+        QCOMPARE(config.epochs, 3);
+        QCOMPARE(config.optimizer.kind, OptimizerKind::Adam);
+        QVERIFY(config.earlyStopping.enabled);
+        QVERIFY(window.isWindowModified());
+        QUndoStack* undo = window.document()->undoStack();
+        QCOMPARE(undo->count(), 4);
+        undo->undo();
+        undo->undo();
+        QVERIFY(!form->earlyStopping()->isChecked()); // the form follows undo
+        QCOMPARE(form->optimizer()->currentIndex(), 0);
+        undo->undo();
+        undo->undo();
+        QCOMPARE(form->learningRate()->value(), 0.01);
+        QVERIFY(!window.isWindowModified());
+        // The device list names what was detected.
+        QVERIFY(form->device()->itemText(1).startsWith(QStringLiteral("cpu (")));
+        QCOMPARE(form->device()->count(), 3);
     }
 
     void openEditSaveReopen()

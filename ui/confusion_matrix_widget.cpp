@@ -42,7 +42,7 @@ QColor heatColor(double fraction)
 
 ConfusionMatrixWidget::ConfusionMatrixWidget(QWidget* parent) : QWidget(parent)
 {
-    setMinimumSize(420, 380);
+    setMinimumSize(320, 280);
     setMouseTracking(false);
 }
 

@@ -4,6 +4,7 @@
 #include "charts/class_distribution_chart.h"
 #include "core/text_format.h"
 #include "dataset_controller.h"
+#include "figure_export.h"
 #include "image_grid_widget.h"
 #include "layer_text.h"
 #include "preset_document.h"
@@ -68,6 +69,14 @@ DataView::DataView(DatasetController* data, PresetDocument* document, QWidget* p
     m_pages->insertWidget(kContentPage, buildContentPage());
     layout->addWidget(m_pages);
 
+    addExportActions(
+        m_grid, QStringLiteral("images"), QSize(1000, 700),
+        [this](QPainter& p, const QRectF& area) { m_grid->paintGrid(p, area.toRect()); },
+        [this] { return m_grid->toCsv(); });
+    addExportActions(
+        m_chart, QStringLiteral("class_distribution"), QSize(1000, 700),
+        [this](QPainter& p, const QRectF& area) { m_chart->renderFigure(&p, area); },
+        [this] { return m_chart->toCsv(); });
     connect(m_data, &DatasetController::loadingStarted, this, &DataView::showState);
     connect(m_data, &DatasetController::failed, this, &DataView::showState);
     connect(m_data, &DatasetController::loaded, this, [this] {

@@ -3,6 +3,7 @@
 
 #include "confusion_matrix_widget.h"
 #include "dataset_controller.h"
+#include "figure_export.h"
 #include "image_grid_widget.h"
 #include "layer_text.h"
 
@@ -22,8 +23,8 @@ namespace {
 // Pairs listed under "most confused".
 constexpr int kConfusedPairs = 10;
 // Misclassified images shown for a cell: the most confident mistakes first.
-constexpr int kErrorColumns = 8;
-constexpr int kErrorRows = 4;
+constexpr int kErrorColumns = 12;
+constexpr int kErrorRows = 3;
 
 QString className(int index)
 {
@@ -57,6 +58,8 @@ EvaluateView::EvaluateView(DatasetController* data, QWidget* parent) : QWidget(p
     m_perClass->verticalHeader()->hide();
     m_perClass->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_perClass->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // Compact rows: all ten classes and the macro average fit without scrolling.
+    m_perClass->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     perClassLayout->addWidget(m_perClass);
     auto* pairsBox = new QGroupBox(QStringLiteral("Most confused pairs (click to see them)"));
     auto* pairsLayout = new QVBoxLayout(pairsBox);
@@ -64,7 +67,7 @@ EvaluateView::EvaluateView(DatasetController* data, QWidget* parent) : QWidget(p
     pairsLayout->addWidget(m_pairs);
     side->addWidget(perClassBox);
     side->addWidget(pairsBox);
-    side->setSizes({380, 240});
+    side->setSizes({400, 220});
     splitter->addWidget(side);
     splitter->setSizes({820, 560});
 
@@ -72,16 +75,24 @@ EvaluateView::EvaluateView(DatasetController* data, QWidget* parent) : QWidget(p
     auto* errorsLayout = new QVBoxLayout(errorsBox);
     m_errorsTitle = new QLabel(QStringLiteral("Click a cell of the matrix to see its images."));
     m_errors = new ImageGridWidget;
-    m_errors->setMinimumHeight(200);
+    m_errors->setMinimumHeight(120);
     errorsLayout->addWidget(m_errorsTitle);
     errorsLayout->addWidget(m_errors, 1);
 
     auto* vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(splitter);
     vertical->addWidget(errorsBox);
-    vertical->setSizes({560, 300});
+    vertical->setSizes({520, 380});
     layout->addWidget(vertical, 1);
 
+    addExportActions(
+        m_matrix, QStringLiteral("confusion"), QSize(1000, 800),
+        [this](QPainter& p, const QRectF& area) { m_matrix->paintMatrix(p, area); },
+        [this] { return m_matrix->toCsv(); });
+    addExportActions(
+        m_errors, QStringLiteral("misclassified"), QSize(1200, 700),
+        [this](QPainter& p, const QRectF& area) { m_errors->paintGrid(p, area.toRect()); },
+        [this] { return m_errors->toCsv(); });
     connect(m_percent, &QCheckBox::toggled, m_matrix, &ConfusionMatrixWidget::setRowNormalized);
     connect(m_matrix, &ConfusionMatrixWidget::cellClicked, this, &EvaluateView::showCell);
     connect(m_pairs, &QListWidget::currentRowChanged, this, [this](int row) {
@@ -256,9 +267,9 @@ void EvaluateView::showCell(int trueClass, int predicted)
     errors.resize(std::min<std::size_t>(total, kErrorColumns * kErrorRows));
     std::vector<GridEntry> entries;
     for (const Misclassification& e : errors)
-        entries.push_back({e.index, QStringLiteral("%1 %2%")
-                                        .arg(className(e.predicted))
-                                        .arg(int(std::lround(e.confidence * 100)))});
+        // Every image of the cell has the same prediction: the caption is its probability.
+        entries.push_back(
+            {e.index, QStringLiteral("%1%").arg(int(std::lround(e.confidence * 100)))});
     if (!dataset) {
         m_errorsTitle->setText(QStringLiteral("%1: %2 images (load the dataset in the Data view "
                                               "to see them)")
@@ -268,12 +279,13 @@ void EvaluateView::showCell(int trueClass, int predicted)
         return;
     }
     m_errorsTitle->setText(QStringLiteral("%1: %2 images%3, most confident mistakes first; "
-                                          "under each, the prediction and its probability")
+                                          "under each, the probability given to %4")
                                .arg(cell)
                                .arg(total)
                                .arg(total > errors.size()
                                         ? QStringLiteral(" (showing %1)").arg(errors.size())
-                                        : QString()));
+                                        : QString())
+                               .arg(className(predicted)));
     m_errors->setImages(dataset, &dataset->test, std::move(entries), kErrorColumns,
                         QStringLiteral("test"));
 }

@@ -16,7 +16,7 @@ constexpr int kPadding = 6; // between cells, pixels
 ImageGridWidget::ImageGridWidget(QWidget* parent) : QWidget(parent)
 {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
-    setMinimumSize(320, 240);
+    setMinimumSize(240, 120);
 }
 
 void ImageGridWidget::setImages(std::shared_ptr<const FashionMnist> owner, const ImageSet* set,
@@ -93,6 +93,14 @@ void ImageGridWidget::paintGrid(QPainter& painter, const QRect& area) const
             captionRect, Qt::AlignHCenter | Qt::AlignTop,
             metrics.elidedText(m_entries[i].caption, Qt::ElideRight, int(captionRect.width())));
     }
+}
+
+QString ImageGridWidget::toCsv() const
+{
+    QString csv = QStringLiteral("index,caption\n");
+    for (const GridEntry& entry : m_entries)
+        csv += QStringLiteral("%1,%2\n").arg(entry.index).arg(entry.caption);
+    return csv;
 }
 
 void ImageGridWidget::paintEvent(QPaintEvent*)

@@ -31,6 +31,8 @@ public:
 
     // Draws the grid into `area` of any painter (the widget, or an exported figure).
     void paintGrid(QPainter& painter, const QRect& area) const;
+    // The images shown: index into their set and caption.
+    QString toCsv() const;
 
     QSize sizeHint() const override;
 

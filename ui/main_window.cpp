@@ -125,6 +125,11 @@ void MainWindow::createActions()
     connect(m_save, &QAction::triggered, this, &MainWindow::save);
     connect(m_saveAs, &QAction::triggered, this, &MainWindow::saveAs);
     connect(m_quit, &QAction::triggered, this, &QWidget::close);
+    m_exportAll = new QAction(QStringLiteral("&Export All Figures of Run…"), this);
+    m_exportAll->setToolTip(QStringLiteral("Curves, confusion matrix, mistakes, model diagram and "
+                                           "class counts of the run shown in Evaluate, with "
+                                           "their CSV data"));
+    connect(m_exportAll, &QAction::triggered, this, &MainWindow::exportAllFigures);
 
     m_undo = m_document->undoStack()->createUndoAction(this, QStringLiteral("&Undo"));
     m_undo->setShortcut(QKeySequence::Undo);
@@ -174,6 +179,8 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_save);
     file->addAction(m_saveAs);
+    file->addSeparator();
+    file->addAction(m_exportAll);
     file->addSeparator();
     file->addAction(m_quit);
 

@@ -77,6 +77,7 @@ private:
     void openWithDialog();
     bool maybeSave();
     bool maybeStopTraining();
+    void exportAllFigures();
 
     PresetDocument* m_document;
     DatasetController* m_dataset;
@@ -94,6 +95,7 @@ private:
     QAction* m_save = nullptr;
     QAction* m_saveAs = nullptr;
     QAction* m_quit = nullptr;
+    QAction* m_exportAll = nullptr;
     QAction* m_undo = nullptr;
     QAction* m_redo = nullptr;
     QAction* m_train = nullptr;

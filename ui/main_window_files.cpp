@@ -1,15 +1,19 @@
 // The main window's file handling: new, open (with problems listed, never refused silently),
 // save (atomic, through core), the shipped presets and the recent files.
 #include "core/atomic_file.h"
+#include "dataset_controller.h"
+#include "evaluate_view.h"
 #include "layer_text.h"
 #include "main_window.h"
 #include "preset_document.h"
 #include "preset_library.h"
 #include "preset_problems_panel.h"
+#include "run_figures.h"
 
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
@@ -149,6 +153,36 @@ bool MainWindow::maybeSave()
     if (answer == QMessageBox::Save)
         return save();
     return answer == QMessageBox::Discard;
+}
+
+void MainWindow::exportAllFigures()
+{
+    const RunData* run = m_evaluateView->run();
+    if (!run || run->folder.isEmpty()) {
+        statusBar()->showMessage(
+            QStringLiteral("Pick a run first (the run list in the Train view)."), 8000);
+        return;
+    }
+    bool chosen = false;
+    const QString format = QInputDialog::getItem(
+        this, QStringLiteral("Export All Figures"), QStringLiteral("Format"),
+        {QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf")}, 0, false, &chosen);
+    if (!chosen)
+        return;
+    const QString directory = QFileDialog::getExistingDirectory(
+        this, QStringLiteral("Folder for the figures"), run->folder);
+    if (directory.isEmpty())
+        return;
+    FigureOptions options;
+    options.format = figureFormatFromName(format).value_or(FigureFormat::Png);
+    try {
+        const QStringList written =
+            exportRunFigures(*run, m_dataset->dataset(), directory, options);
+        statusBar()->showMessage(
+            QStringLiteral("Wrote %1 files to %2").arg(written.size()).arg(directory), 10000);
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, QStringLiteral("Export All Figures"), error.what());
+    }
 }
 
 void MainWindow::rebuildShippedMenu()

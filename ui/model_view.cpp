@@ -2,6 +2,7 @@
 #include "model_view.h"
 
 #include "core/text_format.h"
+#include "figure_export.h"
 #include "layer_palette_model.h"
 #include "layer_property_editor.h"
 #include "layer_text.h"
@@ -72,6 +73,12 @@ ModelView::ModelView(PresetDocument* document, QWidget* parent)
     connect(m_properties, &LayerPropertyEditor::layerEdited, m_document,
             &PresetDocument::editLayer);
     connect(m_document, &PresetDocument::detailsChanged, this, &ModelView::refreshDetails);
+    addExportActions(m_diagram, QStringLiteral("model"), QSize(700, 600),
+                     [this](QPainter& p, const QRectF& area) {
+                         const LayerStackModel* layers = m_document->layers();
+                         paintModelDiagram(p, area, layers->spec(), layers->report(), palette());
+                     },
+                     {});
     refreshDetails();
     refreshReport();
 }

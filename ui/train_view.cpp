@@ -4,6 +4,7 @@
 #include "charts/curve_chart.h"
 #include "core/text_format.h"
 #include "dataset_controller.h"
+#include "figure_export.h"
 #include "layer_text.h"
 #include "preset_document.h"
 #include "run_list_model.h"
@@ -68,7 +69,7 @@ TrainView::TrainView(PresetDocument* document, DatasetController* data,
     right->setSizes({640, 240});
     splitter->addWidget(right);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({340, 1260});
+    splitter->setSizes({380, 1220});
     splitter->setChildrenCollapsible(false);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -168,7 +169,8 @@ QWidget* TrainView::buildControls()
     scroll->setWidget(panel);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumWidth(320);
+    // Wide enough for the form: no horizontal scrolling, no clipped fields.
+    scroll->setMinimumWidth(panel->sizeHint().width() + 24);
     return scroll;
 }
 
@@ -206,6 +208,15 @@ QWidget* TrainView::buildCharts()
     grid->addWidget(m_batchChart, 2, 0, 1, 2);
     grid->setRowStretch(0, 3);
     grid->setRowStretch(2, 2);
+    for (auto [chart, name] : {std::pair{m_lossChart, QStringLiteral("loss")},
+                               std::pair{m_accuracyChart, QStringLiteral("accuracy")},
+                               std::pair{m_batchChart, QStringLiteral("batch_loss")}}) {
+        CurveChart* target = chart;
+        addExportActions(
+            target, name, QSize(1200, 800),
+            [target](QPainter& p, const QRectF& area) { target->renderFigure(&p, area); },
+            [target] { return target->toCsv(); });
+    }
     return panel;
 }
 
@@ -313,10 +324,10 @@ void TrainView::onStarted(const RunStarted& started)
     m_live->status = QStringLiteral("training");
     m_liveTrainCount = started.trainCount;
     m_runs->runChanged(m_live.get());
-    Q_EMIT statusMessage(QStringLiteral("Training %1 on %2 (%3), %4 threads: %5 images → %6")
+    Q_EMIT statusMessage(QStringLiteral("Training %1 on %2 (%3), %4 threads, %5 images")
                              .arg(m_live->name, started.deviceKind, started.deviceName)
                              .arg(started.threads)
-                             .arg(qs(withThousands(started.trainCount)), started.folder));
+                             .arg(qs(withThousands(started.trainCount))));
 }
 
 void TrainView::onBatch(const BatchUpdate& update)

@@ -112,6 +112,7 @@ void titleLossChart(CurveChart* chart)
 {
     chart->setTitles(QStringLiteral("Loss"), QStringLiteral("Epoch"),
                      QStringLiteral("Cross-entropy loss"));
+    chart->setYLimits(0.0, std::nullopt);
 }
 
 void titleAccuracyChart(CurveChart* chart)
@@ -124,7 +125,8 @@ void titleAccuracyChart(CurveChart* chart)
 void titleBatchChart(CurveChart* chart)
 {
     chart->setTitles(QStringLiteral("Training loss per batch"), QStringLiteral("Epoch"),
-                     QStringLiteral("Cross-entropy loss"));
+                     QStringLiteral("Loss"));
+    chart->setYLimits(0.0, std::nullopt);
 }
 
 } // namespace atelier::ui

@@ -26,5 +26,6 @@ Command addDataCommand(CLI::App& app);
 Command addSummaryCommand(CLI::App& app);
 Command addTrainCommand(CLI::App& app);
 Command addEvalCommand(CLI::App& app);
+Command addExportCommand(CLI::App& app);
 
 } // namespace atelier::cli

@@ -51,6 +51,9 @@ CurveChart::CurveChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Pr
     d->chart->legend()->setAlignment(Qt::AlignBottom);
     d->x = new QValueAxis;
     d->y = new QValueAxis;
+    // "%g": epochs read 2, 4, 6 rather than 2.0, 4.0, 6.0; losses keep their decimals.
+    d->x->setLabelFormat(QStringLiteral("%g"));
+    d->y->setLabelFormat(QStringLiteral("%g"));
     d->chart->addAxis(d->x, Qt::AlignBottom);
     d->chart->addAxis(d->y, Qt::AlignLeft);
     // The patience window first, so that curves draw over it.
@@ -107,6 +110,8 @@ void CurveChart::redraw()
     // One min/max pair per two pixel columns: every spike still shows (the line joins them)
     // and the drawing cost stays flat however many points there are.
     const int columns = std::max(100, int(d->chart->plotArea().width()) / 2);
+    // Many curves (an overlay) get their legend on the side, where the names fit.
+    d->chart->legend()->setAlignment(d->curves.size() > 3 ? Qt::AlignRight : Qt::AlignBottom);
     double xMin = 0, xMax = 1, yMin = 0, yMax = 1;
     bool any = false;
     for (std::size_t i = 0; i < d->curves.size(); ++i) {
@@ -116,6 +121,8 @@ void CurveChart::redraw()
         QPen pen(curve.color, curve.width, curve.style);
         pen.setCosmetic(true);
         line->setPen(pen);
+        // Per-epoch curves show their points: one epoch is a dot, not an invisible line.
+        line->setPointsVisible(curve.points.size() <= 60);
         const std::vector<QPointF> drawn = decimateMinMax(curve.points, columns);
         line->replace(QList<QPointF>(drawn.begin(), drawn.end()));
         for (const QPointF& p : curve.points) {

@@ -1,0 +1,83 @@
+// `atelier-cli export RUN_DIR`: writes the run's figures (curves, confusion matrix, mistakes,
+// model diagram, class distribution) and the CSV behind each, without a display: the
+// studio's own rendering on Qt's offscreen platform.
+#include "commands.h"
+#include "core/dataset.h"
+#include "core/errors.h"
+#include "core/run_folder.h"
+#include "ui/run_figures.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <iostream>
+#include <memory>
+
+namespace atelier::cli {
+namespace {
+
+struct ExportOptions
+{
+    std::string run;
+    std::string format = "png";
+    std::string out; // empty: RUN_DIR/figures
+    std::string dataDirectory;
+    int width = 1200;
+    int height = 800;
+};
+
+int runExport(const ExportOptions& options)
+{
+    // Rendering needs a QApplication but never a window: no display required.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    static int argc = 1;
+    static char name[] = "atelier-cli";
+    static char* argv[] = {name, nullptr};
+    QApplication app(argc, argv);
+
+    const RunRecord record = loadRun(options.run);
+    const auto format = ui::figureFormatFromName(QString::fromStdString(options.format));
+    // The images and class counts come from the dataset; without it those figures are skipped.
+    std::shared_ptr<const FashionMnist> data;
+    const std::string dataDirectory = resolveDataDirectory(options.dataDirectory);
+    try {
+        data = std::make_shared<const FashionMnist>(loadFashionMnist(dataDirectory));
+    } catch (const DataError& error) {
+        std::cerr << "atelier-cli: " << error.what()
+                  << "\n(the misclassified-images and class-distribution figures are left out)\n";
+    }
+    const QString out = options.out.empty()
+                            ? QDir(QString::fromStdString(options.run)).filePath("figures")
+                            : QString::fromStdString(options.out);
+    ui::FigureOptions figureOptions;
+    figureOptions.format = *format;
+    figureOptions.size = QSize(options.width, options.height);
+    const QStringList written =
+        ui::exportRunFigures(ui::RunData::fromRecord(record), data, out, figureOptions);
+    for (const QString& path : written)
+        std::cout << path.toStdString() << "\n";
+    return kExitOk;
+}
+
+} // namespace
+
+Command addExportCommand(CLI::App& app)
+{
+    auto options = std::make_shared<ExportOptions>();
+    CLI::App* command = app.add_subcommand(
+        "export", "Write a run's figures (PNG, SVG or PDF) and their CSV data, no display needed");
+    command->add_option("run", options->run, "Run folder (from train)")->required();
+    command->add_option("--format", options->format, "png, svg or pdf (default: png)")
+        ->check(CLI::IsMember({"png", "svg", "pdf"}));
+    command->add_option("--out", options->out, "Folder for the files (default: RUN/figures)");
+    command->add_option("--width", options->width, "Figure width in pixels (default: 1200)")
+        ->check(CLI::Range(200, 8000));
+    command->add_option("--height", options->height, "Figure height in pixels (default: 800)")
+        ->check(CLI::Range(200, 8000));
+    command->add_option("--data", options->dataDirectory,
+                        "Folder with the Fashion-MNIST IDX files");
+    return {command, [options] { return runExport(*options); }};
+}
+
+} // namespace atelier::cli
