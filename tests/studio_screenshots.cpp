@@ -11,6 +11,7 @@
 #include "ui/main_window.h"
 #include "ui/model_view.h"
 #include "ui/preset_document.h"
+#include "ui/run_figures.h"
 #include "ui/run_list_model.h"
 #include "ui/theme.h"
 #include "ui/train_view.h"
@@ -141,5 +142,10 @@ int main(int argc, char** argv)
     window.showTab(MainWindow::Tab::Train);
     window.trainView()->selectRuns({0, 1, 2});
     shoot(&window, out + QStringLiteral("/train-view-overlay.png"));
+    // The figures a report would take, as File ▸ Export All Figures writes them.
+    const RunData* run = window.evaluateView()->run();
+    const QStringList written = exportRunFigures(*run, window.dataset()->dataset(),
+                                                 out + QStringLiteral("/figures"), FigureOptions{});
+    qInfo("exported %lld files", qlonglong(written.size()));
     return 0;
 }

@@ -4,8 +4,20 @@
 #include "core/model_analysis.h"
 
 #include <QFileInfo>
+#include <cmath>
 
 namespace atelier::ui {
+
+QString clockText(double seconds)
+{
+    const int total = int(std::lround(std::max(0.0, seconds)));
+    if (total >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(total / 3600)
+            .arg(total / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(total % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
+}
 
 int RunData::bestEpoch() const
 {

@@ -11,6 +11,9 @@
 
 namespace atelier::ui {
 
+// "0:41", "12:05", "1:02:13": elapsed times and ETAs in the run list and status bar.
+QString clockText(double seconds);
+
 struct RunData
 {
     QString folder;

@@ -18,7 +18,7 @@ struct FigureOptions
 {
     FigureFormat format = FigureFormat::Png;
     QSize size{1200, 800};
-    double smoothing = 0.6; // of the batch-loss curve
+    double smoothing = 0.9; // of the batch-loss curve, as the Train view starts
 };
 
 // Returns the files written, figures and CSVs. `data` may be null: the figures that show

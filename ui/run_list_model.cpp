@@ -7,21 +7,6 @@
 #include <QFileInfo>
 
 namespace atelier::ui {
-namespace {
-
-QString duration(double seconds)
-{
-    const int total = int(std::lround(seconds));
-    if (total >= 3600)
-        return QStringLiteral("%1:%2:%3")
-            .arg(total / 3600)
-            .arg(total / 60 % 60, 2, 10, QLatin1Char('0'))
-            .arg(total % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
-}
-
-} // namespace
-
 RunListModel::RunListModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 int RunListModel::addRun(std::shared_ptr<RunData> run)
@@ -137,7 +122,7 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
         case TestAccuracyColumn:
             return run.hasResult ? QString::number(run.testAccuracy, 'f', 4) : QVariant();
         case TimeColumn:
-            return duration(run.trainingSeconds());
+            return clockText(run.trainingSeconds());
         }
     }
     if (role == Qt::ToolTipRole)

@@ -41,17 +41,6 @@ constexpr int kChartRefreshMs = 1000;
 // The status bar's progress text changes at most this often.
 constexpr int kProgressRefreshMs = 250;
 
-QString clock(double seconds)
-{
-    const int total = int(std::max(0.0, seconds) + 0.5);
-    if (total >= 3600)
-        return QStringLiteral("%1:%2:%3")
-            .arg(total / 3600)
-            .arg(total / 60 % 60, 2, 10, QLatin1Char('0'))
-            .arg(total % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
-}
-
 } // namespace
 
 TrainView::TrainView(PresetDocument* document, DatasetController* data,
@@ -187,7 +176,7 @@ QWidget* TrainView::buildCharts()
     titleBatchChart(m_batchChart);
     m_smoothing = new QSlider(Qt::Horizontal);
     m_smoothing->setRange(0, 99);
-    m_smoothing->setValue(60);
+    m_smoothing->setValue(90);
     m_smoothing->setMaximumWidth(240);
     m_smoothing->setToolTip(QStringLiteral("Exponential moving average of the batch losses; "
                                            "every batch is kept, only the line is smoothed"));
@@ -357,7 +346,7 @@ void TrainView::updateProgress(const BatchUpdate& update)
         double(update.epochs - update.epoch) * double(m_liveTrainCount) +
         double(m_liveTrainCount - update.samplesDone);
     const QString eta = update.samplesPerSecond > 0
-                            ? clock(remainingSamples / update.samplesPerSecond)
+                            ? clockText(remainingSamples / update.samplesPerSecond)
                             : QStringLiteral("?");
     const int batch = update.firstBatch + int(update.losses.size());
     m_progressLabel->setText(QStringLiteral("Epoch %1/%2 · batch %3/%4 · %5 samples/s · %6 "
@@ -367,7 +356,7 @@ void TrainView::updateProgress(const BatchUpdate& update)
                                  .arg(qs(withThousands(batch)))
                                  .arg(qs(withThousands(update.batchesPerEpoch)))
                                  .arg(qs(withThousands(std::int64_t(update.samplesPerSecond))))
-                                 .arg(clock(elapsed), eta));
+                                 .arg(clockText(elapsed), eta));
 }
 
 void TrainView::onEpoch(const EpochUpdate& update)

@@ -1,6 +1,8 @@
 // Shared look of Atelier's charts.
 #include "chart_style.h"
 
+#include <QGraphicsLayout>
+#include <QGraphicsScene>
 #include <QPalette>
 
 namespace atelier::ui {
@@ -19,6 +21,16 @@ void styleChart(QChart* chart, const QPalette& palette)
     chart->setTitleFont(title);
     chart->setTitleBrush(palette.color(QPalette::WindowText));
     chart->legend()->setLabelColor(palette.color(QPalette::WindowText));
+}
+
+void renderChart(QChart* chart, QPainter* painter, const QRectF& target)
+{
+    const QSizeF shown = chart->size();
+    chart->resize(target.size());
+    chart->layout()->activate();
+    chart->scene()->render(painter, target, QRectF(chart->pos(), target.size()));
+    chart->resize(shown);
+    chart->layout()->activate();
 }
 
 QColor splitColor(int splitIndex)

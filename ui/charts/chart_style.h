@@ -9,6 +9,10 @@ namespace atelier::ui {
 // Sets the chart's theme from `palette` and keeps the series colours Atelier uses.
 void styleChart(QChart* chart, const QPalette& palette);
 
+// Draws `chart` laid out at `target`'s size (title, legend, axes), then gives it back its
+// on-screen size: exports get the chosen size, not a scaled screenshot.
+void renderChart(QChart* chart, QPainter* painter, const QRectF& target);
+
 // The colours of the train, dev and test splits everywhere in the studio.
 QColor splitColor(int splitIndex);
 

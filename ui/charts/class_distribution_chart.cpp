@@ -5,7 +5,6 @@
 
 #include <QCursor>
 #include <QEvent>
-#include <QGraphicsLayout>
 #include <QLocale>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -111,12 +110,7 @@ QStringList ClassDistributionChart::shownCategories() const
 
 void ClassDistributionChart::renderFigure(QPainter* painter, const QRectF& target)
 {
-    const QSizeF shown = d->chart->size();
-    d->chart->resize(target.size());
-    d->chart->layout()->activate();
-    d->chart->scene()->render(painter, target, QRectF(d->chart->pos(), target.size()));
-    d->chart->resize(shown);
-    d->chart->layout()->activate();
+    renderChart(d->chart, painter, target);
 }
 
 QString ClassDistributionChart::toCsv() const

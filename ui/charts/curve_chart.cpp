@@ -4,7 +4,6 @@
 #include "chart_style.h"
 #include "ui/curve_math.h"
 
-#include <QCoreApplication>
 #include <QEvent>
 #include <QGraphicsLayout>
 #include <QVBoxLayout>
@@ -183,15 +182,13 @@ void CurveChart::redraw()
 
 void CurveChart::renderFigure(QPainter* painter, const QRectF& target)
 {
-    // Lay the chart out at the target's size, draw it, and give the view its size back.
+    // The decimation follows the plot's width: redraw at the target's, then at the screen's.
     const QSizeF shown = d->chart->size();
     d->chart->resize(target.size());
     d->chart->layout()->activate();
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
     redraw();
-    d->chart->scene()->render(painter, target, QRectF(d->chart->pos(), target.size()));
     d->chart->resize(shown);
-    d->chart->layout()->activate();
+    renderChart(d->chart, painter, target);
     redraw();
 }
 
