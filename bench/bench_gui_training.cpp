@@ -1,6 +1,6 @@
 // Two figures for the studio: (1) training throughput from the GUI (the Train view in a
 // visible main window, live charts on) against `atelier-cli train` for the same preset,
-// alternating CLI, GUI, CLI, GUI in one run; (2) the time to redraw the batch-loss chart as
+// alternating CLI, GUI three times in one run; (2) the time to redraw the batch-loss chart as
 // its points grow to 100 epochs of batches. Usage, with the CPU otherwise idle:
 //   xvfb-run -a -s '-screen 0 1600x1000x24' build/bench/bench_gui_training PRESET [EPOCHS]
 #include "ui/charts/curve_chart.h"
@@ -24,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cmath>
+#include <numeric>
 #include <cstdio>
 
 using namespace atelier;
@@ -135,15 +136,16 @@ int main(int argc, char** argv)
         wait(50);
 
     std::vector<double> cli, gui;
-    for (int round = 0; round < 2; ++round) {
+    constexpr int kRounds = 3;
+    for (int round = 0; round < kRounds; ++round) {
         cli.push_back(cliSamplesPerSecond(preset, epochs, runs.path()));
         gui.push_back(guiSamplesPerSecond(window, epochs));
         std::printf("round %d: cli %.0f samples/s, gui %.0f samples/s\n", round + 1, cli.back(),
                     gui.back());
         std::fflush(stdout);
     }
-    const double cliMean = (cli[0] + cli[1]) / 2;
-    const double guiMean = (gui[0] + gui[1]) / 2;
+    const double cliMean = std::accumulate(cli.begin(), cli.end(), 0.0) / kRounds;
+    const double guiMean = std::accumulate(gui.begin(), gui.end(), 0.0) / kRounds;
     std::printf("%s, %d epochs: CLI %.0f samples/s, GUI %.0f samples/s, GUI/CLI %.3f\n",
                 qPrintable(preset), epochs, cliMean, guiMean, guiMean / cliMean);
     chartFrameTimes();

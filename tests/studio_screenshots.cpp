@@ -139,13 +139,13 @@ int main(int argc, char** argv)
     window.showTab(MainWindow::Tab::Evaluate);
     window.evaluateView()->showCell(6, 0); // shirts taken for T-shirts
     shoot(&window, out + QStringLiteral("/evaluate-view.png"));
-    window.showTab(MainWindow::Tab::Train);
-    window.trainView()->selectRuns({0, 1, 2});
-    shoot(&window, out + QStringLiteral("/train-view-overlay.png"));
     // The figures a report would take, as File ▸ Export All Figures writes them.
     const RunData* run = window.evaluateView()->run();
     const QStringList written = exportRunFigures(*run, window.dataset()->dataset(),
                                                  out + QStringLiteral("/figures"), FigureOptions{});
     qInfo("exported %lld files", qlonglong(written.size()));
+    window.showTab(MainWindow::Tab::Train);
+    window.trainView()->selectRuns({0, 1, 2});
+    shoot(&window, out + QStringLiteral("/train-view-overlay.png"));
     return 0;
 }

@@ -116,7 +116,20 @@ void EvaluateView::setRun(std::shared_ptr<RunData> run)
 
 void EvaluateView::runUpdated(const RunData* run)
 {
-    if (run == m_run.get())
+    if (run != m_run.get())
+        return;
+    // Hidden, it catches up when shown: rebuilding tables while another tab is on screen
+    // would only take time from the training threads.
+    if (isVisible())
+        refresh();
+    else
+        m_stale = true;
+}
+
+void EvaluateView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
         refresh();
 }
 
@@ -127,6 +140,7 @@ QString EvaluateView::headline() const
 
 void EvaluateView::refresh()
 {
+    m_stale = false;
     m_showingTest = false;
     if (!m_run) {
         m_headline->setText(QStringLiteral("No run selected: train one, or pick one in the "

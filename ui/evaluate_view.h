@@ -41,6 +41,9 @@ public:
     QCheckBox* rowPercentToggle() const { return m_percent; }
     QString headline() const;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void refresh();
     void refreshPerClass(const ClassificationReport& report);
@@ -56,6 +59,7 @@ private:
     QLabel* m_errorsTitle = nullptr;
     ImageGridWidget* m_errors = nullptr;
     bool m_showingTest = false;
+    bool m_stale = false; // a run update arrived while hidden
 };
 
 } // namespace atelier::ui

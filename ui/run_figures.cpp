@@ -19,7 +19,7 @@ namespace atelier::ui {
 namespace {
 
 // The most confident mistakes shown in the misclassified figure.
-constexpr int kErrorColumns = 10;
+constexpr int kErrorColumns = 8;
 constexpr int kErrorRows = 5;
 
 class FigureWriter
@@ -135,8 +135,8 @@ QStringList exportRunFigures(const RunData& run, std::shared_ptr<const FashionMn
         const auto& names = fashionMnistClassNames();
         for (const Misclassification& e : errors) {
             entries.push_back({e.index, QStringLiteral("%1→%2 %3%")
-                                            .arg(qs(names[std::size_t(e.trueLabel)]).left(7),
-                                                 qs(names[std::size_t(e.predicted)]).left(7))
+                                            .arg(qs(names[std::size_t(e.trueLabel)]),
+                                                 qs(names[std::size_t(e.predicted)]))
                                             .arg(int(std::lround(e.confidence * 100)))});
             csv +=
                 QStringLiteral("%1,%2,%3,%4\n")

@@ -39,7 +39,7 @@ namespace {
 // (on 2 cores that cost 30% of the throughput at 10 Hz); twice a second still looks live.
 constexpr int kChartRefreshMs = 1000;
 // The status bar's progress text changes at most this often.
-constexpr int kProgressRefreshMs = 250;
+constexpr int kProgressRefreshMs = 500;
 
 } // namespace
 
