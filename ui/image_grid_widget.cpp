@@ -48,7 +48,7 @@ ImageGridWidget::Layout ImageGridWidget::layoutFor(const QRect& area) const
     if (m_entries.empty() || !m_set)
         return layout;
     const int rows = (int(m_entries.size()) + m_columns - 1) / m_columns;
-    const int captionHeight = fontMetrics().height() + 4;
+    const int captionHeight = fontMetrics().height() * captionLines() + 4;
     const double byWidth =
         double(area.width() - kPadding * (m_columns + 1)) / m_columns / m_set->cols;
     const double byHeight =
@@ -86,20 +86,34 @@ void ImageGridWidget::paintGrid(QPainter& painter, const QRect& area) const
         const QRectF imageRect(topLeft + QPointF((layout.cell.width() - imageSize.width()) / 2, 0),
                                imageSize);
         painter.drawImage(imageRect, m_images[i]);
-        const QRectF captionRect(topLeft.x(), imageRect.bottom() + 2, layout.cell.width(),
-                                 metrics.height());
+        // Captions may hold several lines ("Shirt\n→ Coat 97%"); each is elided on its own.
         painter.setPen(palette().color(QPalette::WindowText));
-        painter.drawText(
-            captionRect, Qt::AlignHCenter | Qt::AlignTop,
-            metrics.elidedText(m_entries[i].caption, Qt::ElideRight, int(captionRect.width())));
+        const QStringList lines = m_entries[i].caption.split(QLatin1Char('\n'));
+        for (int line = 0; line < lines.size(); ++line) {
+            const QRectF captionRect(topLeft.x(), imageRect.bottom() + 2 + line * metrics.height(),
+                                     layout.cell.width(), metrics.height());
+            painter.drawText(
+                captionRect, Qt::AlignHCenter | Qt::AlignTop,
+                metrics.elidedText(lines[line], Qt::ElideRight, int(captionRect.width())));
+        }
     }
+}
+
+int ImageGridWidget::captionLines() const
+{
+    int lines = 1;
+    for (const GridEntry& entry : m_entries)
+        lines = std::max(lines, int(entry.caption.count(QLatin1Char('\n'))) + 1);
+    return lines;
 }
 
 QString ImageGridWidget::toCsv() const
 {
     QString csv = QStringLiteral("index,caption\n");
     for (const GridEntry& entry : m_entries)
-        csv += QStringLiteral("%1,%2\n").arg(entry.index).arg(entry.caption);
+        csv += QStringLiteral("%1,%2\n")
+                   .arg(entry.index)
+                   .arg(QString(entry.caption).replace(QLatin1Char('\n'), QLatin1Char(' ')));
     return csv;
 }
 

@@ -49,6 +49,7 @@ private:
     };
     Layout layoutFor(const QRect& area) const;
     int entryAt(const QPoint& position) const;
+    int captionLines() const;
 
     std::shared_ptr<const FashionMnist> m_owner;
     const ImageSet* m_set = nullptr;

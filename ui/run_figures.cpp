@@ -134,7 +134,7 @@ QStringList exportRunFigures(const RunData& run, std::shared_ptr<const FashionMn
         QString csv = QStringLiteral("index,true,predicted,confidence\n");
         const auto& names = fashionMnistClassNames();
         for (const Misclassification& e : errors) {
-            entries.push_back({e.index, QStringLiteral("%1→%2 %3%")
+            entries.push_back({e.index, QStringLiteral("%1\n→ %2 %3%")
                                             .arg(qs(names[std::size_t(e.trueLabel)]),
                                                  qs(names[std::size_t(e.predicted)]))
                                             .arg(int(std::lround(e.confidence * 100)))});
