@@ -84,10 +84,9 @@ class TestStudioTraining : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        const FashionMnist* data = test::realDataset();
-        if (!data)
+        m_data = test::sharedRealDataset();
+        if (!m_data)
             QSKIP("Fashion-MNIST is not installed (package dataset-fashion-mnist)");
-        m_data = std::shared_ptr<const FashionMnist>(data, [](const FashionMnist*) {});
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("AtelierTests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_studio_training"));
@@ -100,7 +99,7 @@ private Q_SLOTS:
         SessionOptions options;
         options.outDirectory = m_dir.filePath(QStringLiteral("saved")).toStdString();
         options.limit = 2000;
-        TrainingSession session(preset, *data, options);
+        TrainingSession session(preset, *m_data, options);
         session.run();
         m_saved = RunData::fromRecord(loadRun(session.folder()));
     }

@@ -30,11 +30,9 @@ class TestTrainingController : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        const FashionMnist* data = test::realDataset();
-        if (!data)
+        m_data = test::sharedRealDataset();
+        if (!m_data)
             QSKIP("Fashion-MNIST is not installed (package dataset-fashion-mnist)");
-        // The fixture owns the dataset; share it without copying or freeing it.
-        m_data = std::shared_ptr<const FashionMnist>(data, [](const FashionMnist*) {});
     }
 
     void shortRunReportsEveryEpochAndWritesTheFolder()

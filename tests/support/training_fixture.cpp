@@ -16,6 +16,14 @@ const FashionMnist* realDataset()
     return data.get();
 }
 
+std::shared_ptr<const FashionMnist> sharedRealDataset()
+{
+    const FashionMnist* data = realDataset();
+    if (!data)
+        return nullptr;
+    return std::shared_ptr<const FashionMnist>(data, [](const FashionMnist*) {});
+}
+
 Preset shippedPreset(const QString& name)
 {
     return loadPreset(ATELIER_PRESETS_DIR "/" + name.toStdString() + ".yaml");

@@ -12,6 +12,8 @@ namespace atelier::test {
 
 // The installed dataset, or nullptr when it is missing (the suite then skips).
 const FashionMnist* realDataset();
+// The same, for APIs that take shared ownership (the fixture keeps owning it); null if missing.
+std::shared_ptr<const FashionMnist> sharedRealDataset();
 
 Preset shippedPreset(const QString& name);
 
