@@ -19,7 +19,6 @@ struct RunData
     QString folder;
     QString name;
     QString status;    // "training", "paused", "completed", "interrupted", "diverged", "failed"
-    bool live = false; // trained in this session (and perhaps still training)
     Preset preset;
     qint64 parameters = 0;
     QString deviceName;

@@ -47,7 +47,6 @@ bool TrainView::startTraining(QString* whyNot)
     m_live = std::make_shared<RunData>();
     m_live->name = qs(job.preset.name);
     m_live->status = QStringLiteral("starting");
-    m_live->live = true;
     m_live->preset = job.preset;
     m_live->parameters = m_document->layers()->report().totalParams();
     if (!m_controller->start(job))

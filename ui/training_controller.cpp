@@ -90,7 +90,6 @@ void TrainingWorker::execute(const TrainingJob& job)
     started.deviceName = QString::fromStdString(trainer.device().name);
     started.deviceKind = QString::fromStdString(trainer.device().kind());
     started.threads = threads;
-    started.epochs = job.preset.training.epochs;
     started.trainCount = qint64(trainer.trainCount());
     started.devCount = qint64(trainer.devCount());
     started.parameters = session.parameters();

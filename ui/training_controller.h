@@ -33,7 +33,6 @@ struct RunStarted
     QString deviceName;
     QString deviceKind; // "cpu", "cuda"
     int threads = 0;
-    int epochs = 0;
     qint64 trainCount = 0;
     qint64 devCount = 0;
     qint64 parameters = 0;
