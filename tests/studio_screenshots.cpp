@@ -2,8 +2,9 @@
 // window system), e.g.
 //   xvfb-run -a -s '-screen 0 1600x1000x24' build/tests/studio_screenshots docs/screenshots
 // With --train it also trains (three MLPs, then cnn_medium: about 3 minutes on 2 cores) and
-// shoots the Train and Evaluate views during and after training. Not a test: it asserts
-// nothing, it only shows how the views look.
+// shoots the Train and Evaluate views during and after training. With --runs DIR it shows
+// the run folders in DIR instead (no training) and shoots the Train and Evaluate views in
+// the dark palette. Not a test: it asserts nothing, it only shows how the views look.
 #include "ui/confusion_matrix_widget.h"
 #include "ui/data_view.h"
 #include "ui/dataset_controller.h"
@@ -83,11 +84,17 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("AtelierScreenshots"));
     QStringList args = QApplication::arguments();
     const bool withTraining = args.removeAll(QStringLiteral("--train")) > 0;
+    QString existingRuns;
+    if (const int at = args.indexOf(QStringLiteral("--runs")); at > 0 && at + 1 < args.size()) {
+        existingRuns = args.takeAt(at + 1);
+        args.removeAt(at);
+    }
     const QString out = args.size() > 1 ? args[1] : QStringLiteral(".");
     QDir().mkpath(out);
     QTemporaryDir runs;
     QSettings().clear();
-    QSettings().setValue(QStringLiteral("runsFolder"), runs.path());
+    QSettings().setValue(QStringLiteral("runsFolder"),
+                         existingRuns.isEmpty() ? runs.path() : existingRuns);
 
     MainWindow window;
     window.resize(1600, 1000);
@@ -118,6 +125,17 @@ int main(int argc, char** argv)
     shoot(&window, out + QStringLiteral("/model-view-invalid.png"));
     window.document()->undoStack()->undo();
     window.document()->undoStack()->setClean();
+    if (!existingRuns.isEmpty() && window.trainView()->runs()->rowCount() > 0) {
+        applyTheme(Theme::Dark);
+        const int last = window.trainView()->runs()->rowCount() - 1;
+        window.trainView()->selectRuns({last});
+        window.showTab(MainWindow::Tab::Train);
+        shoot(&window, out + QStringLiteral("/train-view-dark.png"));
+        window.showTab(MainWindow::Tab::Evaluate);
+        window.evaluateView()->showCell(6, 0);
+        shoot(&window, out + QStringLiteral("/evaluate-view-dark.png"));
+        applyTheme(Theme::Light);
+    }
     if (!withTraining)
         return 0;
 

@@ -13,6 +13,7 @@
 #include "training_curves.h"
 
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -323,6 +324,15 @@ void TrainView::setImageLimit(int images)
 void TrainView::setThreads(int threads)
 {
     m_threads->setValue(threads);
+}
+
+void TrainView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        m_shown = {}; // the curves' colours depend on the palette: rebuild them
+        refreshCharts();
+    }
 }
 
 void TrainView::refreshCharts()

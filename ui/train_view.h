@@ -72,6 +72,9 @@ Q_SIGNALS:
     void runUpdated(const atelier::ui::RunData* run);
     void statusMessage(const QString& message);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     QWidget* buildControls();
     QWidget* buildCharts();

@@ -4,7 +4,9 @@
 #include "charts/chart_style.h"
 #include "curve_math.h"
 
+#include <QApplication>
 #include <QFileInfo>
+#include <QPalette>
 
 namespace atelier::ui {
 namespace {
@@ -89,8 +91,12 @@ TrainingCurves trainingCurves(const std::vector<const RunData*>& runs, double sm
             curves.batchLoss.push_back(
                 {QStringLiteral("batch loss"), light, Qt::SolidLine, 1.0, batchPoints(run, raw)});
         }
-        curves.batchLoss.push_back({single ? smoothName : names[i],
-                                    train.darker(single ? 130 : 100), Qt::SolidLine, 2.0,
+        // The smoothed line stands out from the raw one: darker on light, lighter on dark.
+        const bool darkPalette = QApplication::palette().color(QPalette::Window).lightness() < 128;
+        const QColor smoothColor = !single       ? train
+                                   : darkPalette ? train.lighter(140)
+                                                 : train.darker(130);
+        curves.batchLoss.push_back({single ? smoothName : names[i], smoothColor, Qt::SolidLine, 2.0,
                                     batchPoints(run, smoothed(raw, smoothing))});
     }
     if (single) {
