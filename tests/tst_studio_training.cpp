@@ -295,7 +295,7 @@ private Q_SLOTS:
         options.format = *figureFormatFromName(format);
         options.size = QSize(900, 600);
         const QStringList written = exportRunFigures(m_saved, m_data, out, options);
-        for (const QString& name :
+        for (const QString name :
              {"loss", "accuracy", "batch_loss", "confusion", "confusion_percent", "model",
               "misclassified", "class_distribution"})
             QVERIFY2(written.contains(out + QLatin1Char('/') + name + QLatin1Char('.') + format),

@@ -58,24 +58,6 @@ std::vector<Field> fieldsOf(LayerType type)
     return fields;
 }
 
-QDoubleSpinBox* makeDoubleSpin(double minimum, double maximum, double step, int decimals)
-{
-    auto* box = new QDoubleSpinBox;
-    box->setRange(minimum, maximum);
-    box->setSingleStep(step);
-    box->setDecimals(decimals);
-    return box;
-}
-
-QSpinBox* makeSpin(int minimum, int maximum, const QString& suffix)
-{
-    auto* box = new QSpinBox;
-    box->setRange(minimum, maximum);
-    box->setSuffix(suffix);
-    box->setGroupSeparatorShown(true);
-    return box;
-}
-
 QString range(std::int64_t minimum, std::int64_t maximum)
 {
     return QStringLiteral("%1 – %2").arg(qs(withThousands(minimum)), qs(withThousands(maximum)));
@@ -139,12 +121,12 @@ void LayerPropertyEditor::buildFields()
     });
     addRow(NameField, QStringLiteral("Name"), name, QStringLiteral("optional"));
 
-    auto* units = makeSpin(1, kMaxUnits, QString());
+    auto* units = makeSpinBox(1, kMaxUnits);
     connect(units, &QSpinBox::valueChanged, this,
             [this](int v) { edit(UnitsField, [v](LayerSpec& l) { l.units = v; }); });
     addRow(UnitsField, QStringLiteral("Units"), units, range(1, kMaxUnits));
 
-    auto* filters = makeSpin(1, kMaxFilters, QString());
+    auto* filters = makeSpinBox(1, kMaxFilters);
     connect(filters, &QSpinBox::valueChanged, this,
             [this](int v) { edit(FiltersField, [v](LayerSpec& l) { l.filters = v; }); });
     addRow(FiltersField, QStringLiteral("Filters"), filters, range(1, kMaxFilters));
@@ -212,18 +194,18 @@ void LayerPropertyEditor::buildFields()
             [this](bool v) { edit(UseBiasField, [v](LayerSpec& l) { l.useBias = v; }); });
     addRow(UseBiasField, QStringLiteral("Bias"), useBias, QString());
 
-    auto* rate = makeDoubleSpin(0.0, 0.99, 0.05, 2);
+    auto* rate = makeDoubleSpinBox(0.0, 0.99, 2, 0.05);
     connect(rate, &QDoubleSpinBox::valueChanged, this,
             [this](double v) { edit(RateField, [v](LayerSpec& l) { l.rate = v; }); });
     addRow(RateField, QStringLiteral("Rate"), rate, QStringLiteral("fraction dropped, 0 – 0.99"));
 
-    auto* momentum = makeDoubleSpin(0.001, 1.0, 0.01, 3);
+    auto* momentum = makeDoubleSpinBox(0.001, 1.0, 3, 0.01);
     connect(momentum, &QDoubleSpinBox::valueChanged, this,
             [this](double v) { edit(MomentumField, [v](LayerSpec& l) { l.momentum = v; }); });
     addRow(MomentumField, QStringLiteral("Momentum"), momentum,
            QStringLiteral("weight of each new batch, 0.001 – 1"));
 
-    auto* epsilon = makeDoubleSpin(1e-8, 1.0, 1e-5, 8);
+    auto* epsilon = makeDoubleSpinBox(1e-8, 1.0, 8, 1e-5);
     connect(epsilon, &QDoubleSpinBox::valueChanged, this,
             [this](double v) { edit(EpsilonField, [v](LayerSpec& l) { l.epsilon = v; }); });
     addRow(EpsilonField, QStringLiteral("Epsilon"), epsilon,

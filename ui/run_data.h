@@ -18,7 +18,7 @@ struct RunData
 {
     QString folder;
     QString name;
-    QString status;    // "training", "paused", "completed", "interrupted", "diverged", "failed"
+    QString status; // "training", "paused", "completed", "interrupted", "diverged", "failed"
     Preset preset;
     qint64 parameters = 0;
     QString deviceName;

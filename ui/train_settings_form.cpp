@@ -4,6 +4,7 @@
 #include "core/runtime.h"
 #include "layer_text.h"
 #include "preset_document.h"
+#include "value_editors.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -37,23 +38,6 @@ enum Field
     kDeviceField,
 };
 
-QDoubleSpinBox* doubleSpin(double minimum, double maximum, int decimals, double step)
-{
-    auto* box = new QDoubleSpinBox;
-    box->setRange(minimum, maximum);
-    box->setDecimals(decimals);
-    box->setSingleStep(step);
-    return box;
-}
-
-QSpinBox* spin(int minimum, int maximum)
-{
-    auto* box = new QSpinBox;
-    box->setRange(minimum, maximum);
-    box->setGroupSeparatorShown(true);
-    return box;
-}
-
 } // namespace
 
 TrainSettingsForm::TrainSettingsForm(PresetDocument* document, QWidget* parent)
@@ -65,12 +49,12 @@ TrainSettingsForm::TrainSettingsForm(PresetDocument* document, QWidget* parent)
     auto* optimizerForm = new QFormLayout(optimizerBox);
     m_optimizer = new QComboBox;
     m_optimizer->addItems({QStringLiteral("SGD"), QStringLiteral("Adam")});
-    m_learningRate = doubleSpin(1e-6, 10.0, 6, 0.001);
+    m_learningRate = makeDoubleSpinBox(1e-6, 10.0, 6, 0.001);
     m_learningRate->setToolTip(QStringLiteral("Step size of each update, 0.000001 – 10"));
-    m_momentum = doubleSpin(0.0, 0.999, 3, 0.05);
+    m_momentum = makeDoubleSpinBox(0.0, 0.999, 3, 0.05);
     m_momentum->setToolTip(QStringLiteral("SGD only: share of the previous step kept, 0 – 0.999"));
     m_nesterov = new QCheckBox(QStringLiteral("Nesterov momentum"));
-    m_weightDecay = doubleSpin(0.0, 1.0, 6, 0.0001);
+    m_weightDecay = makeDoubleSpinBox(0.0, 1.0, 6, 0.0001);
     m_weightDecay->setToolTip(QStringLiteral("L2 penalty on the weights, 0 – 1"));
     optimizerForm->addRow(QStringLiteral("Type"), m_optimizer);
     optimizerForm->addRow(QStringLiteral("Learning rate"), m_learningRate);
@@ -80,10 +64,10 @@ TrainSettingsForm::TrainSettingsForm(PresetDocument* document, QWidget* parent)
 
     auto* loopBox = new QGroupBox(QStringLiteral("Training"));
     auto* loopForm = new QFormLayout(loopBox);
-    m_batchSize = spin(1, 60000);
+    m_batchSize = makeSpinBox(1, 60000);
     m_batchSize->setSuffix(QStringLiteral(" images"));
-    m_epochs = spin(1, 10000);
-    m_seed = spin(0, std::numeric_limits<int>::max());
+    m_epochs = makeSpinBox(1, 10000);
+    m_seed = makeSpinBox(0, std::numeric_limits<int>::max());
     m_seed->setToolTip(QStringLiteral("Same seed, same device: the same history"));
     m_device = new QComboBox;
     addDeviceChoices();
@@ -97,10 +81,10 @@ TrainSettingsForm::TrainSettingsForm(PresetDocument* document, QWidget* parent)
     auto* stopForm = new QFormLayout(m_earlyStopping);
     m_monitor = new QComboBox;
     m_monitor->addItems({QStringLiteral("val_loss"), QStringLiteral("val_accuracy")});
-    m_patience = spin(1, 1000);
+    m_patience = makeSpinBox(1, 1000);
     m_patience->setSuffix(QStringLiteral(" epochs"));
     m_patience->setToolTip(QStringLiteral("Epochs without improvement before stopping"));
-    m_minDelta = doubleSpin(0.0, 1.0, 5, 0.0001);
+    m_minDelta = makeDoubleSpinBox(0.0, 1.0, 5, 0.0001);
     m_minDelta->setToolTip(QStringLiteral("Smallest change that counts as an improvement"));
     m_restoreBest = new QCheckBox(QStringLiteral("Keep the best epoch's weights"));
     stopForm->addRow(QStringLiteral("Monitor"), m_monitor);

@@ -12,6 +12,24 @@
 
 namespace atelier::ui {
 
+QSpinBox* makeSpinBox(int minimum, int maximum, const QString& suffix)
+{
+    auto* box = new QSpinBox;
+    box->setRange(minimum, maximum);
+    box->setSuffix(suffix);
+    box->setGroupSeparatorShown(true);
+    return box;
+}
+
+QDoubleSpinBox* makeDoubleSpinBox(double minimum, double maximum, int decimals, double step)
+{
+    auto* box = new QDoubleSpinBox;
+    box->setRange(minimum, maximum);
+    box->setDecimals(decimals);
+    box->setSingleStep(step);
+    return box;
+}
+
 SizeEditor::SizeEditor(int minimum, int maximum, const QString& suffix, QWidget* parent)
     : QWidget(parent), m_height(new QSpinBox), m_width(new QSpinBox)
 {

@@ -13,6 +13,10 @@ class QSpinBox;
 
 namespace atelier::ui {
 
+// Spin boxes as every form of the studio wants them (thousands separators on integers).
+QSpinBox* makeSpinBox(int minimum, int maximum, const QString& suffix = {});
+QDoubleSpinBox* makeDoubleSpinBox(double minimum, double maximum, int decimals, double step);
+
 class SizeEditor : public QWidget
 {
     Q_OBJECT
