@@ -23,14 +23,19 @@ void styleChart(QChart* chart, const QPalette& palette)
     chart->legend()->setLabelColor(palette.color(QPalette::WindowText));
 }
 
-void renderChart(QChart* chart, QPainter* painter, const QRectF& target)
+void renderChart(QChart* chart, QPainter* painter, const QRectF& target,
+                 const std::function<void()>& afterLayout)
 {
     const QSizeF shown = chart->size();
     chart->resize(target.size());
     chart->layout()->activate();
+    if (afterLayout)
+        afterLayout();
     chart->scene()->render(painter, target, QRectF(chart->pos(), target.size()));
     chart->resize(shown);
     chart->layout()->activate();
+    if (afterLayout)
+        afterLayout();
 }
 
 QColor splitColor(int splitIndex)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QtCharts/QChart>
+#include <functional>
 
 namespace atelier::ui {
 
@@ -10,8 +11,10 @@ namespace atelier::ui {
 void styleChart(QChart* chart, const QPalette& palette);
 
 // Draws `chart` laid out at `target`'s size (title, legend, axes), then gives it back its
-// on-screen size: exports get the chosen size, not a scaled screenshot.
-void renderChart(QChart* chart, QPainter* painter, const QRectF& target);
+// on-screen size: exports get the chosen size, not a scaled screenshot. `afterLayout` runs
+// after each of the two layouts (charts whose drawing depends on their size redraw there).
+void renderChart(QChart* chart, QPainter* painter, const QRectF& target,
+                 const std::function<void()>& afterLayout = {});
 
 // The colours of the train, dev and test splits everywhere in the studio.
 QColor splitColor(int splitIndex);

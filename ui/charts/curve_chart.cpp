@@ -198,13 +198,7 @@ void CurveChart::redraw()
 void CurveChart::renderFigure(QPainter* painter, const QRectF& target)
 {
     // The decimation follows the plot's width: redraw at the target's, then at the screen's.
-    const QSizeF shown = d->chart->size();
-    d->chart->resize(target.size());
-    d->chart->layout()->activate();
-    redraw();
-    d->chart->resize(shown);
-    renderChart(d->chart, painter, target);
-    redraw();
+    renderChart(d->chart, painter, target, [this] { redraw(); });
 }
 
 QString CurveChart::toCsv() const
