@@ -2,6 +2,7 @@
 #include "model_analysis.h"
 
 #include "errors.h"
+#include "internal/saturating.h"
 #include "text_format.h"
 
 #include <algorithm>
@@ -11,6 +12,9 @@
 
 namespace atelier {
 namespace {
+
+using detail::saturatingAdd;
+using detail::saturatingMul;
 
 std::string sizeText(Size2 s)
 {
@@ -97,8 +101,9 @@ void inferLayer(const LayerSpec& layer, const TensorShape& in, const LayerReport
             return;
         }
         report.output.dims = {layer.units};
-        report.trainableParams = in.dims[0] * layer.units + (layer.useBias ? layer.units : 0);
-        report.forwardFlops = 2 * in.dims[0] * layer.units;
+        report.trainableParams =
+            saturatingAdd(saturatingMul(in.dims[0], layer.units), layer.useBias ? layer.units : 0);
+        report.forwardFlops = saturatingMul(2, saturatingMul(in.dims[0], layer.units));
         return;
     case LayerType::Conv2D:
     case LayerType::MaxPool2D:
@@ -131,10 +136,11 @@ void inferLayer(const LayerSpec& layer, const TensorShape& in, const LayerReport
         const std::int64_t channels = conv ? layer.filters : in.dims[0];
         report.output.dims = {channels, outH, outW};
         if (conv) {
-            report.trainableParams = in.dims[0] * window.h * window.w * layer.filters +
-                                     (layer.useBias ? layer.filters : 0);
+            const std::int64_t weights = saturatingMul(
+                saturatingMul(in.dims[0], std::int64_t(window.h) * window.w), layer.filters);
+            report.trainableParams = saturatingAdd(weights, layer.useBias ? layer.filters : 0);
             report.forwardFlops =
-                2 * in.dims[0] * window.h * window.w * layer.filters * outH * outW;
+                saturatingMul(saturatingMul(2, weights), saturatingMul(outH, outW));
         }
         return;
     }
@@ -144,8 +150,8 @@ void inferLayer(const LayerSpec& layer, const TensorShape& in, const LayerReport
     case LayerType::BatchNorm:
         // Scale and shift are learned; running mean and variance are not (as Keras counts).
         report.output = in;
-        report.trainableParams = 2 * in.dims[0];
-        report.nonTrainableParams = 2 * in.dims[0];
+        report.trainableParams = saturatingMul(2, in.dims[0]);
+        report.nonTrainableParams = saturatingMul(2, in.dims[0]);
         return;
     case LayerType::Dropout:
     case LayerType::Activation:
@@ -160,6 +166,18 @@ void inferLayer(const LayerSpec& layer, const TensorShape& in, const LayerReport
 bool appliesSoftmax(const LayerSpec& layer)
 {
     return hasActivation(layer.type) && layer.activation == ActivationKind::Softmax;
+}
+
+// Presets refuse these names too; the studio's editors can type them.
+std::string layerNameProblem(const std::string& name)
+{
+    if (name.size() > kMaxLayerNameBytes)
+        return "the name is too long (" + std::to_string(name.size()) + " bytes; at most " +
+               std::to_string(kMaxLayerNameBytes) + ")";
+    for (const char c : name)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            return "the name " + quotedForMessage(name) + " holds a control character";
+    return {};
 }
 
 std::string layerLabel(const LayerReport& layer)
@@ -186,7 +204,7 @@ std::int64_t TensorShape::elements() const
         return 0;
     std::int64_t product = 1;
     for (std::int64_t d : dims)
-        product *= d;
+        product = saturatingMul(product, d);
     return product;
 }
 
@@ -209,7 +227,7 @@ std::int64_t ModelReport::trainableParams() const
 {
     std::int64_t sum = 0;
     for (const LayerReport& layer : layers)
-        sum += layer.trainableParams;
+        sum = saturatingAdd(sum, layer.trainableParams);
     return sum;
 }
 
@@ -217,7 +235,20 @@ std::int64_t ModelReport::nonTrainableParams() const
 {
     std::int64_t sum = 0;
     for (const LayerReport& layer : layers)
-        sum += layer.nonTrainableParams;
+        sum = saturatingAdd(sum, layer.nonTrainableParams);
+    return sum;
+}
+
+std::int64_t ModelReport::totalParams() const
+{
+    return saturatingAdd(trainableParams(), nonTrainableParams());
+}
+
+std::int64_t ModelReport::activationElements() const
+{
+    std::int64_t sum = input.elements();
+    for (const LayerReport& layer : layers)
+        sum = saturatingAdd(sum, layer.activationElements);
     return sum;
 }
 
@@ -225,7 +256,7 @@ std::int64_t ModelReport::forwardFlops() const
 {
     std::int64_t sum = 0;
     for (const LayerReport& layer : layers)
-        sum += layer.forwardFlops;
+        sum = saturatingAdd(sum, layer.forwardFlops);
     return sum;
 }
 
@@ -242,6 +273,12 @@ std::vector<std::string> ModelReport::errors() const
 
 ModelReport analyzeModel(const ModelSpec& spec, int numClasses)
 {
+    return analyzeModel(spec, numClasses, TrainingLoad{}, physicalMemoryBytes());
+}
+
+ModelReport analyzeModel(const ModelSpec& spec, int numClasses, const TrainingLoad& load,
+                         std::int64_t availableBytes)
+{
     ModelReport report;
     const auto& in = spec.inputShape;
     const bool imageInput = in == std::vector<int>{1, 28, 28};
@@ -255,6 +292,10 @@ ModelReport analyzeModel(const ModelSpec& spec, int numClasses)
     if (spec.layers.empty())
         report.modelErrors.push_back("the stack is empty; add layers that end in Dense(" +
                                      std::to_string(numClasses) + ")");
+    if (spec.layers.size() > std::size_t(kMaxLayers))
+        report.modelErrors.push_back(withThousands(std::int64_t(spec.layers.size())) +
+                                     " layers; at most " + withThousands(kMaxLayers) +
+                                     " are allowed");
 
     std::map<std::string, int> typeCounts;
     std::map<std::string, int> namesSeen;
@@ -267,8 +308,10 @@ ModelReport analyzeModel(const ModelSpec& spec, int numClasses)
         const std::string typeName = layerTypeName(layer.type);
         row.name = layer.name.empty() ? typeName + "_" + std::to_string(++typeCounts[typeName])
                                       : layer.name;
-        if (auto seen = namesSeen.find(row.name); seen != namesSeen.end())
-            row.error = "the name '" + row.name + "' is already used by layer " +
+        if (std::string problem = layerNameProblem(layer.name); !problem.empty())
+            row.error = problem;
+        else if (auto seen = namesSeen.find(row.name); seen != namesSeen.end())
+            row.error = "the name " + quotedForMessage(row.name) + " is already used by layer " +
                         std::to_string(seen->second);
         namesSeen.emplace(row.name, row.number);
 
@@ -279,6 +322,13 @@ ModelReport analyzeModel(const ModelSpec& spec, int numClasses)
             row.error = "softmax belongs on the output layer only (it turns the final scores "
                         "into probabilities)";
         current = row.error.empty() ? row.output : TensorShape{};
+        if (row.error.empty()) {
+            const bool separateActivation =
+                hasActivation(layer.type) && layer.activation != ActivationKind::Linear &&
+                layer.activation != ActivationKind::Softmax; // softmax is for display only
+            row.activationElements =
+                saturatingMul(row.output.elements(), separateActivation ? 2 : 1);
+        }
         report.layers.push_back(std::move(row));
     }
 
@@ -293,6 +343,14 @@ ModelReport analyzeModel(const ModelSpec& spec, int numClasses)
                 "the stack ends with " + current.toString() + " outputs but must end with " +
                 std::to_string(numClasses) + " (one per class); end it with Dense(" +
                 std::to_string(numClasses) + ")");
+    }
+    // Only a valid stack has a known size to estimate.
+    if (report.errors().empty()) {
+        report.memory =
+            estimateTrainingMemory(report.trainableParams(), report.nonTrainableParams(),
+                                   report.activationElements(), load);
+        if (std::string problem = memoryProblem(report.memory, availableBytes); !problem.empty())
+            report.modelErrors.push_back(problem);
     }
     return report;
 }

@@ -2,6 +2,7 @@
 // inference and the LibTorch builder all share. Every field has a meaningful default.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,7 +79,9 @@ struct Size2
 // Limits that presets and the studio's editors share.
 constexpr int kMaxUnits = 1'000'000; // beyond this a dense layer would not fit in memory
 constexpr int kMaxFilters = 4096;
-constexpr int kMaxWindow = 64; // kernel, pool, stride and dilation sides
+constexpr int kMaxWindow = 64;   // kernel, pool, stride and dilation sides
+constexpr int kMaxLayers = 1000; // a stack deeper than this is a mistake or a hostile file
+constexpr std::size_t kMaxLayerNameBytes = 64; // names are shown in tables and diagrams
 
 // One layer. Only the fields of its type matter; layerDefaults() fills them sensibly.
 struct LayerSpec

@@ -6,6 +6,7 @@
 #include "model_spec.h"
 #include "normalization.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -124,6 +125,20 @@ struct Preset
     bool operator!=(const Preset& o) const { return !(*this == o); }
 };
 
+// Bounds on the work a preset file can cause (docs/presets.md, "Limits"). Far above any real
+// preset; low enough that a hostile one cannot make a reader use gigabytes or minutes.
+// The largest preset file read: a stack of kMaxLayers layers with every key set, as the
+// studio saves it, takes about 400 KB.
+constexpr std::size_t kMaxPresetBytes = 512 * 1024;
+constexpr std::size_t kMaxPresetDescriptionBytes = 16 * 1024; // a page of text
+// Values (mappings, lists, scalars) a preset may hold, counting every use of a YAML alias
+// as a copy: yaml-cpp shares an aliased node, so walking it again multiplies the work.
+constexpr std::size_t kMaxPresetNodes = 100'000;
+// Problems listed in full; the rest are counted in one last line.
+constexpr std::size_t kMaxPresetProblems = 50;
+// A preset name becomes part of a run folder's name: letters, digits, '-', '_', '.', space.
+constexpr std::size_t kMaxPresetNameBytes = 64;
+
 struct PresetProblem
 {
     std::string file;
@@ -151,8 +166,14 @@ struct PresetParseResult
     std::vector<PresetProblem> problems;
 };
 
-// Parses YAML text; never throws for bad content, the problems are listed instead.
+// Parses YAML text; never throws for bad content, the problems are listed instead (at most
+// kMaxPresetProblems of them, then "… and N more problems").
 PresetParseResult parsePreset(const std::string& yamlText, const std::string& fileName);
+
+// Why `name` cannot name a preset (and so a run folder), or "" when it can: at most
+// kMaxPresetNameBytes of ASCII letters, digits, '-', '_', '.' and inner spaces, not
+// starting with '.'. Empty is allowed (runs are then called "run").
+std::string presetNameProblem(const std::string& name);
 
 // Reads and parses a file; throws InputError when it cannot be read, PresetError on problems.
 Preset loadPreset(const std::string& path);

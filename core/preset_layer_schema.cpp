@@ -3,6 +3,8 @@
 
 #include "text_format.h"
 
+#include <algorithm>
+
 namespace atelier::detail {
 namespace {
 
@@ -76,6 +78,28 @@ void readActivation(MapReader& map, const std::string& key, LayerSpec& layer, bo
                                required);
 }
 
+void readLayerName(MapReader& map, std::string& target)
+{
+    auto node = map.take("name");
+    if (!node)
+        return;
+    auto name = readString(*node, map.pathOf("name"), map.problems());
+    if (!name)
+        return;
+    const bool control = std::any_of(name->begin(), name->end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+    });
+    if (name->size() > kMaxLayerNameBytes)
+        map.problems().add(node->Mark(), map.pathOf("name"),
+                           "is too long (" + std::to_string(name->size()) + " bytes; at most " +
+                               std::to_string(kMaxLayerNameBytes) + ")");
+    else if (control)
+        map.problems().add(node->Mark(), map.pathOf("name"),
+                           quotedForMessage(*name) + " holds a control character");
+    else
+        target = *name;
+}
+
 template <typename T>
 void emitIfChanged(YAML::Emitter& out, const char* key, const T& value, const T& reference)
 {
@@ -123,7 +147,7 @@ LayerSpec readLayer(const YAML::Node& node, const std::string& path, ProblemList
     if (type == LayerType::Invalid)
         return layer; // unknown or missing type: its other keys cannot be judged
     layer = layerDefaults(type);
-    map.string("name", layer.name);
+    readLayerName(map, layer.name);
 
     std::vector<std::string> allowed = {"type", "name"};
     auto allow = [&](std::initializer_list<const char*> keys) {

@@ -3,6 +3,7 @@
 #include "internal/preset_layer_schema.h"
 #include "internal/yaml_map_reader.h"
 #include "preset.h"
+#include "text_format.h"
 
 #include <limits>
 
@@ -50,6 +51,10 @@ void readModel(MapReader& top, ModelSpec& model)
         if (!layers->IsSequence()) {
             map.problems().add(layers->Mark(), "model.layers",
                                "expected a list of layers (- {type: ...})");
+        } else if (layers->size() > std::size_t(kMaxLayers)) {
+            map.problems().add(layers->Mark(), "model.layers",
+                               withThousands(std::int64_t(layers->size())) + " layers; at most " +
+                                   withThousands(kMaxLayers) + " are allowed");
         } else {
             for (std::size_t i = 0; i < layers->size(); ++i)
                 model.layers.push_back(detail::readLayer(
@@ -207,36 +212,97 @@ void readData(MapReader& top, DataConfig& data)
     map.finish({"dev_fraction", "split_seed", "normalization"});
 }
 
+void readName(MapReader& top, std::string& name)
+{
+    auto node = top.take("name");
+    if (!node)
+        return;
+    auto value = detail::readString(*node, "name", top.problems());
+    if (!value)
+        return;
+    if (std::string problem = presetNameProblem(*value); !problem.empty())
+        top.problems().add(node->Mark(), "name", problem);
+    else
+        name = *value;
+}
+
+void readDescription(MapReader& top, std::string& description)
+{
+    auto node = top.take("description");
+    if (!node)
+        return;
+    auto value = detail::readString(*node, "description", top.problems());
+    if (value && value->size() > kMaxPresetDescriptionBytes)
+        top.problems().add(node->Mark(), "description",
+                           "is too long (" + withThousands(std::int64_t(value->size())) +
+                               " bytes; at most " +
+                               withThousands(std::int64_t(kMaxPresetDescriptionBytes)) + ")");
+    else if (value)
+        description = *value;
+}
+
 } // namespace
+
+std::string presetNameProblem(const std::string& name)
+{
+    if (name.size() > kMaxPresetNameBytes)
+        return "is too long (" + std::to_string(name.size()) + " bytes; at most " +
+               std::to_string(kMaxPresetNameBytes) + ")";
+    if (!name.empty() && name.front() == '.')
+        return quotedForMessage(name) + " starts with '.'; it names the run folders";
+    if (!name.empty() && (name.front() == ' ' || name.back() == ' '))
+        return quotedForMessage(name) + " starts or ends with a space";
+    for (const char c : name) {
+        const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                             (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ' ';
+        if (!allowed)
+            return quotedForMessage(name) +
+                   " may hold only letters a–z and A–Z, digits, '-', '_', '.' and spaces (it "
+                   "names the run folders)";
+    }
+    return {};
+}
 
 PresetParseResult parsePreset(const std::string& yamlText, const std::string& fileName)
 {
     PresetParseResult result;
     ProblemList problems(fileName);
+    if (yamlText.size() > kMaxPresetBytes) {
+        // The studio reads files itself: the bound holds for it too.
+        problems.add(YAML::Mark::null_mark(), "",
+                     "too large for a preset (" + withThousands(std::int64_t(yamlText.size())) +
+                         " bytes; at most " + withThousands(std::int64_t(kMaxPresetBytes)) + ")");
+        result.problems = problems.release();
+        return result;
+    }
     YAML::Node root;
     try {
         root = YAML::Load(yamlText);
-    } catch (const YAML::ParserException& e) {
+    } catch (const YAML::Exception& e) {
         problems.add(e.mark, "", "YAML syntax error: " + e.msg);
-        result.problems = std::move(problems.items());
+        result.problems = problems.release();
+        return result;
+    }
+    if (!detail::withinNodeBudget(root, kMaxPresetNodes, problems)) {
+        result.problems = problems.release();
         return result;
     }
     MapReader top(root, "", problems);
     if (top.ok()) {
-        top.string("name", result.preset.name);
-        top.string("description", result.preset.description);
+        readName(top, result.preset.name);
+        readDescription(top, result.preset.description);
         readModel(top, result.preset.model);
         readTraining(top, result.preset.training);
         readData(top, result.preset.data);
         top.finish({"name", "description", "model", "training", "data"});
     }
-    result.problems = std::move(problems.items());
+    result.problems = problems.release();
     return result;
 }
 
 Preset loadPreset(const std::string& path)
 {
-    PresetParseResult result = parsePreset(readTextFile(path), path);
+    PresetParseResult result = parsePreset(readFileBounded(path, kMaxPresetBytes), path);
     if (!result.problems.empty())
         throw PresetError(std::move(result.problems));
     return result.preset;

@@ -1,6 +1,7 @@
 // Thousands separators and UTF-8 aware padding for aligned tables.
 #include "text_format.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -9,7 +10,10 @@ namespace atelier {
 std::string withThousands(std::int64_t value)
 {
     const bool negative = value < 0;
-    std::string digits = std::to_string(negative ? -value : value);
+    // Unsigned magnitude: -value would overflow for the smallest int64.
+    const std::uint64_t magnitude =
+        negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+    std::string digits = std::to_string(magnitude);
     for (int i = int(digits.size()) - 3; i > 0; i -= 3)
         digits.insert(std::size_t(i), ",");
     return negative ? "-" + digits : digits;
@@ -39,6 +43,34 @@ std::string padded(const std::string& text, std::size_t width, bool alignRight)
     const std::size_t current = displayWidth(text);
     const std::string fill(width > current ? width - current : 0, ' ');
     return alignRight ? fill + text : text + fill;
+}
+
+std::string shortenedForMessage(const std::string& text)
+{
+    std::size_t end = std::min(text.size(), kMaxQuotedBytes);
+    if (end < text.size())
+        while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+            --end; // never cut a UTF-8 sequence in half
+    std::string shortened;
+    for (std::size_t i = 0; i < end; ++i) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c == '\n')
+            shortened += "\\n";
+        else if (c == '\t')
+            shortened += "\\t";
+        else if (c < 0x20 || c == 0x7F) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02X", c);
+            shortened += escaped;
+        } else
+            shortened += char(c);
+    }
+    return end < text.size() ? shortened + "…" : shortened;
+}
+
+std::string quotedForMessage(const std::string& text)
+{
+    return "'" + shortenedForMessage(text) + "'";
 }
 
 } // namespace atelier

@@ -19,4 +19,14 @@ std::size_t displayWidth(const std::string& text);
 // Pads to `width` columns, on the left when `alignRight`.
 std::string padded(const std::string& text, std::size_t width, bool alignRight);
 
+// Longest value, in bytes, that an error message quotes; longer ones end in "…". A hostile
+// file must not make each of many messages copy a whole megabyte.
+constexpr std::size_t kMaxQuotedBytes = 60;
+
+// `text` for an error message: cut after kMaxQuotedBytes (at a character boundary) with
+// "…", control characters written as \n, \t or \xNN so that the message stays one line.
+std::string shortenedForMessage(const std::string& text);
+// The same in single quotes: 'text'.
+std::string quotedForMessage(const std::string& text);
+
 } // namespace atelier

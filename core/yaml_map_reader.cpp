@@ -1,12 +1,16 @@
 // Schema-checked reading of yaml-cpp nodes with located problems.
 #include "internal/yaml_map_reader.h"
 
+#include "text_format.h"
+
 #include <algorithm>
+#include <cstdint>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <string_view>
 
 namespace atelier::detail {
 namespace {
@@ -21,7 +25,7 @@ std::string kindOf(const YAML::Node& node)
     case YAML::NodeType::Map:
         return "a mapping";
     case YAML::NodeType::Scalar:
-        return "'" + node.Scalar() + "'";
+        return quotedForMessage(node.Scalar());
     default:
         return "an undefined value";
     }
@@ -64,6 +68,10 @@ std::string formatNumber(double value)
 void ProblemList::add(const YAML::Mark& mark, const std::string& keyPath,
                       const std::string& message)
 {
+    if (m_items.size() >= m_maxKept) {
+        ++m_omitted;
+        return;
+    }
     PresetProblem problem;
     problem.file = m_file;
     problem.line = mark.line >= 0 ? mark.line + 1 : 0;
@@ -71,6 +79,52 @@ void ProblemList::add(const YAML::Mark& mark, const std::string& keyPath,
     problem.keyPath = keyPath;
     problem.message = message;
     m_items.push_back(std::move(problem));
+}
+
+std::vector<PresetProblem> ProblemList::release()
+{
+    std::vector<PresetProblem> all = std::move(m_items);
+    if (m_omitted > 0) {
+        PresetProblem more;
+        more.file = m_file;
+        more.message = "… and " + withThousands(std::int64_t(m_omitted)) + " more problem" +
+                       (m_omitted == 1 ? "" : "s");
+        all.push_back(std::move(more));
+    }
+    m_items.clear();
+    m_omitted = 0;
+    return all;
+}
+
+bool withinNodeBudget(const YAML::Node& root, std::size_t maxNodes, ProblemList& problems)
+{
+    // An explicit stack, not recursion: an alias may even point into itself.
+    std::vector<YAML::Node> pending{root};
+    std::size_t visited = 1;
+    auto visit = [&](const YAML::Node& node) {
+        pending.push_back(node);
+        return ++visited <= maxNodes;
+    };
+    while (!pending.empty()) {
+        const YAML::Node node = pending.back();
+        pending.pop_back();
+        bool within = true;
+        if (node.IsMap()) {
+            for (auto it = node.begin(); it != node.end() && within; ++it)
+                within = visit(it->first) && visit(it->second);
+        } else if (node.IsSequence()) {
+            for (auto it = node.begin(); it != node.end() && within; ++it)
+                within = visit(*it);
+        }
+        if (!within) {
+            problems.add(root.Mark(), "",
+                         "more than " + withThousands(std::int64_t(maxNodes)) +
+                             " values, counting each use of a YAML alias (&name, *name) as a "
+                             "copy; not read further");
+            return false;
+        }
+    }
+    return true;
 }
 
 std::optional<long long> readInteger(const YAML::Node& node, const std::string& path,
@@ -118,8 +172,9 @@ std::optional<double> readNumber(const YAML::Node& node, const std::string& path
         const std::string upper =
             max == std::numeric_limits<double>::max() ? "∞" : formatNumber(max);
         problems.add(node.Mark(), path,
-                     text + " is out of range " + (minInclusive ? "[" : "(") + formatNumber(min) +
-                         ", " + upper + (maxInclusive && upper != "∞" ? "]" : ")"));
+                     shortenedForMessage(text) + " is out of range " + (minInclusive ? "[" : "(") +
+                         formatNumber(min) + ", " + upper +
+                         (maxInclusive && upper != "∞" ? "]" : ")"));
         return std::nullopt;
     }
     return value;
@@ -133,9 +188,55 @@ std::optional<bool> readBool(const YAML::Node& node, const std::string& path, Pr
     return std::nullopt;
 }
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF). yaml-cpp
+// passes invalid bytes of a quoted scalar through, and its emitter then writes U+FFFD in
+// their place: a saved preset would come back changed.
+static bool isValidUtf8(const std::string& text)
+{
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t size = text.size();
+    for (std::size_t i = 0; i < size;) {
+        const unsigned char lead = bytes[i];
+        std::size_t length = 0;
+        std::uint32_t codePoint = 0;
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        } else if ((lead & 0xE0) == 0xC0) {
+            length = 2;
+            codePoint = lead & 0x1F;
+        } else if ((lead & 0xF0) == 0xE0) {
+            length = 3;
+            codePoint = lead & 0x0F;
+        } else if ((lead & 0xF8) == 0xF0) {
+            length = 4;
+            codePoint = lead & 0x07;
+        } else {
+            return false;
+        }
+        if (i + length > size)
+            return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            if ((bytes[i + k] & 0xC0) != 0x80)
+                return false;
+            codePoint = (codePoint << 6) | (bytes[i + k] & 0x3F);
+        }
+        static const std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (codePoint < kSmallest[length] || codePoint > 0x10FFFF ||
+            (codePoint >= 0xD800 && codePoint <= 0xDFFF))
+            return false;
+        i += length;
+    }
+    return true;
+}
+
 std::optional<std::string> readString(const YAML::Node& node, const std::string& path,
                                       ProblemList& problems)
 {
+    if (node.IsScalar() && !isValidUtf8(node.Scalar())) {
+        problems.add(node.Mark(), path, "is not valid UTF-8 text");
+        return std::nullopt;
+    }
     if (node.IsScalar())
         return node.Scalar();
     problems.add(node.Mark(), path, "expected text, got " + kindOf(node));
@@ -163,16 +264,17 @@ MapReader::MapReader(const YAML::Node& node, std::string path, ProblemList& prob
         return;
     }
     m_ok = true;
-    std::map<std::string, YAML::Mark> seen;
+    // Views into the node's own key strings: a long key repeated by aliases is not copied.
+    std::map<std::string_view, YAML::Mark> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
         if (!it->first.IsScalar()) {
             m_problems.add(it->first.Mark(), m_path, "keys must be plain names");
             continue;
         }
-        const std::string key = it->first.Scalar();
+        const std::string& key = it->first.Scalar();
         auto [previous, inserted] = seen.emplace(key, it->first.Mark());
         if (!inserted)
-            m_problems.add(it->first.Mark(), pathOf(key),
+            m_problems.add(it->first.Mark(), pathOf(shortenedForMessage(key)),
                            "duplicate key (first set at line " +
                                std::to_string(previous->second.line + 1) + ")");
     }
@@ -219,13 +321,19 @@ void MapReader::finish(const std::vector<std::string>& allowedKeys)
     for (auto it = m_node.begin(); it != m_node.end(); ++it) {
         if (!it->first.IsScalar())
             continue;
-        const std::string key = it->first.Scalar();
+        const std::string& key = it->first.Scalar();
         if (m_taken.count(key))
             continue;
-        std::string message = "unknown key '" + key + "'";
+        std::string message = "unknown key " + quotedForMessage(key);
         const std::string* closest = nullptr;
         std::size_t best = 3; // suggest only near misses
         for (const std::string& allowed : allowedKeys) {
+            // The distance is at least the difference in length: skip the quadratic work
+            // for a long key that cannot be a near miss.
+            const std::size_t longer = std::max(key.size(), allowed.size());
+            const std::size_t shorter = std::min(key.size(), allowed.size());
+            if (longer - shorter >= best)
+                continue;
             const std::size_t distance = editDistance(key, allowed);
             if (distance < best) {
                 best = distance;
@@ -236,7 +344,7 @@ void MapReader::finish(const std::vector<std::string>& allowedKeys)
             message += "; did you mean '" + *closest + "'?";
         else
             message += "; allowed here: " + joinNames(allowedKeys);
-        m_problems.add(it->first.Mark(), pathOf(key), message);
+        m_problems.add(it->first.Mark(), pathOf(shortenedForMessage(key)), message);
     }
 }
 

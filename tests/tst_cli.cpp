@@ -159,6 +159,173 @@ private Q_SLOTS:
         if (exitCode == 0)
             QVERIFY(r.out.contains("Usage:"));
     }
+
+    // Finding 9 of issue 9: `--seed -1` printed a 300-digit limit and a seed too large for
+    // any integer was clamped without a word. Every numeric option states its range.
+    void numericOptionsStateTheirRange_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        const QString seedRange = "is not a whole number from 0 to 9,223,372,036,854,775,807";
+        const QStringList train = {"train", "p.yaml"};
+        QTest::newRow("seed negative")
+            << train + QStringList{"--seed", "-1"} << "--seed: '-1' " + seedRange;
+        QTest::newRow("seed beyond int64") << train + QStringList{"--seed", "99999999999999999999"}
+                                           << "--seed: '99999999999999999999' " + seedRange;
+        QTest::newRow("seed fraction")
+            << train + QStringList{"--seed", "1.5"} << "--seed: '1.5' " + seedRange;
+        QTest::newRow("epochs zero") << train + QStringList{"--epochs", "0"}
+                                     << "--epochs: '0' is not a whole number from 1 to 10,000";
+        QTest::newRow("epochs beyond int")
+            << train + QStringList{"--epochs", "4294967297"}
+            << "--epochs: '4294967297' is not a whole number from 1 to 10,000";
+        QTest::newRow("batch size word")
+            << train + QStringList{"--batch-size", "many"}
+            << "--batch-size: 'many' is not a whole number from 1 to 60,000";
+        QTest::newRow("batch size exponent")
+            << train + QStringList{"--batch-size", "1e3"}
+            << "--batch-size: '1e3' is not a whole number from 1 to 60,000";
+        QTest::newRow("limit") << train + QStringList{"--limit", "60001"}
+                               << "--limit: '60001' is not a whole number from 1 to 60,000";
+        QTest::newRow("train threads") << train + QStringList{"--threads", "0"}
+                                       << "--threads: '0' is not a whole number from 1 to 1,024";
+        QTest::newRow("eval threads") << QStringList{"eval", "RUN", "--threads", "-3"}
+                                      << "--threads: '-3' is not a whole number from 1 to 1,024";
+        QTest::newRow("export width") << QStringList{"export", "RUN", "--width", "199"}
+                                      << "--width: '199' is not a whole number from 200 to 8,000";
+        QTest::newRow("export height") << QStringList{"export", "RUN", "--height", "1e9"}
+                                       << "--height: '1e9' is not a whole number from 200 to 8,000";
+        QTest::newRow("dev fraction zero")
+            << QStringList{"data", "--dev-fraction", "0"}
+            << "--dev-fraction: '0' is not a number above 0 up to 0.9";
+        QTest::newRow("dev fraction nan")
+            << QStringList{"data", "--dev-fraction", "nan"}
+            << "--dev-fraction: 'nan' is not a number above 0 up to 0.9";
+        QTest::newRow("dev fraction huge")
+            << QStringList{"data", "--dev-fraction", "1e300"}
+            << "--dev-fraction: '1e300' is not a number above 0 up to 0.9";
+        QTest::newRow("split seed negative")
+            << QStringList{"data", "--split-seed", "-1"} << "--split-seed: '-1' " + seedRange;
+        QTest::newRow("split seed beyond int64")
+            << QStringList{"data", "--split-seed", "9223372036854775808"}
+            << "--split-seed: '9223372036854775808' " + seedRange;
+    }
+
+    void numericOptionsStateTheirRange()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const CliResult r = runCli(arguments);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QVERIFY2(!r.err.contains("e+"), qPrintable(r.err)); // no 1.79769e+308 limits
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void inRangeNumbersAreAccepted()
+    {
+        QTemporaryDir dir;
+        writeFashionMnist(dir.path().toStdString(), 100, 30, false);
+        const CliResult r = runCli({"data", "--data", dir.path(), "--dev-fraction", "0.9",
+                                    "--split-seed", "9223372036854775807"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("split seed 9223372036854775807"), qPrintable(r.out));
+    }
+
+    // Finding 6: `--out ""` wrote run folders into "/".
+    void emptyOutputFoldersAreRefused_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("train") << QStringList{"train", ATELIER_PRESETS_DIR "/mlp_small.yaml",
+                                              "--out", ""};
+        QTest::newRow("export") << QStringList{"export", "RUN", "--out", ""};
+    }
+
+    void emptyOutputFoldersAreRefused()
+    {
+        QFETCH(QStringList, arguments);
+        const CliResult r = runCli(arguments);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--out: must not be empty"), qPrintable(r.err));
+    }
+
+    // Finding 6: the preset name became part of the run folder's path unchecked.
+    void presetNamesThatWouldLeaveTheOutputFolderAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("name");
+        QTest::newRow("parent folders") << QByteArray("\"../../escaped\"");
+        QTest::newRow("nested") << QByteArray("a/b");
+        QTest::newRow("NUL") << QByteArray("\"a\\0b\"");
+        QTest::newRow("newline") << QByteArray("\"a\\nrun: /etc\"");
+    }
+
+    void presetNamesThatWouldLeaveTheOutputFolderAreRefused()
+    {
+        QFETCH(QByteArray, name);
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkdir("data"));
+        writeFashionMnist(dir.filePath("data").toStdString(), 100, 30, false);
+        const QString preset = writeText(dir, "p.yaml", "name: " + name + R"(
+model:
+  input: [784]
+  layers:
+    - {type: dense, units: 10}
+)");
+        const QString out = dir.filePath("deep/er/runs");
+        const CliResult r = runCli({"train", preset, "--data", dir.filePath("data"), "--out", out,
+                                    "--epochs", "1", "--limit", "50", "--quiet"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith(preset + ":1:7 name: "), qPrintable(r.err));
+        QCOMPARE(r.err.trimmed().count('\n'), 0);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(!QFileInfo::exists(dir.filePath("deep")));
+        QVERIFY(!QFileInfo::exists(dir.filePath("deep/escaped")));
+    }
+
+    // Finding 5: a 3.28-trillion-parameter model was called valid, and train failed deep
+    // inside LibTorch.
+    void modelsThatCannotFitAreRefusedInWords()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkdir("data"));
+        writeFashionMnist(dir.filePath("data").toStdString(), 100, 30, false);
+        const QString preset = writeText(dir, "huge.yaml", R"(name: huge
+model:
+  input: [784]
+  layers:
+    - {type: dense, units: 1000000}
+    - {type: dense, units: 1000000}
+    - {type: dense, units: 1000000}
+    - {type: dense, units: 1000000}
+    - {type: dense, units: 280000}
+    - {type: dense, units: 10}
+)");
+        const QString refusal = preset + ": model: needs about 39.4 TB to train at batch 32 "
+                                         "(3.28 trillion parameters: ";
+        CliResult r = runCli({"summary", preset});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith(refusal), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QRegularExpression("; this machine has [0-9.]+ [kMGT]B\n$")),
+                 qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+
+        const QString out = dir.filePath("runs");
+        r = runCli({"train", preset, "--data", dir.filePath("data"), "--out", out, "--quiet"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(refusal), qPrintable(r.err));
+        QVERIFY2(!r.err.contains("internal error"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(out));
+    }
+
+    void summaryShowsTheTrainingMemory()
+    {
+        const CliResult r = runCli({"summary", ATELIER_PRESETS_DIR "/mlp_small.yaml"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QRegularExpression(
+                     "Training memory: about [0-9.]+ MB at batch [0-9]+ \\(.*; this machine "
+                     "has [0-9.]+ [MGT]B\n")),
+                 qPrintable(r.out));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

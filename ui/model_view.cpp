@@ -1,6 +1,7 @@
 // The Model view: the visual layer-stack builder.
 #include "model_view.h"
 
+#include "core/preset.h"
 #include "core/text_format.h"
 #include "figure_export.h"
 #include "layer_palette_model.h"
@@ -17,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QRegularExpressionValidator>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTableView>
@@ -134,8 +136,16 @@ QWidget* ModelView::buildHeader()
     m_name = new QLineEdit;
     m_name->setPlaceholderText(QStringLiteral("name"));
     m_name->setMaximumWidth(220);
+    // The rule of presetNameProblem (it names run folders): a name typed here must load back.
+    m_name->setMaxLength(int(kMaxPresetNameBytes));
+    m_name->setValidator(new QRegularExpressionValidator(
+        QRegularExpression(QStringLiteral("([A-Za-z0-9_-][A-Za-z0-9 _.-]*)?")), m_name));
+    m_name->setToolTip(QStringLiteral("Letters a–z, digits, '-', '_', '.' and spaces; it starts "
+                                      "the name of every run folder"));
     m_description = new QLineEdit;
     m_description->setPlaceholderText(QStringLiteral("What this preset is for"));
+    // UTF-16 units: each is at most 3 bytes in the file (a pair, 4), within the preset limit.
+    m_description->setMaxLength(int(kMaxPresetDescriptionBytes / 4));
     m_input = new QComboBox;
     m_input->addItem(QStringLiteral("Image 1×28×28 (for Conv2D)"));
     m_input->addItem(QStringLiteral("Flat 784 (for Dense)"));

@@ -1,11 +1,13 @@
 // `atelier-cli data`: loads Fashion-MNIST, splits it, and prints shapes and class counts.
 #include "commands.h"
+#include "common.h"
 #include "core/dataset.h"
 #include "core/errors.h"
 #include "core/split.h"
 #include "core/text_format.h"
 
 #include <iostream>
+#include <limits>
 #include <memory>
 
 namespace atelier::cli {
@@ -80,8 +82,9 @@ Command addDataCommand(CLI::App& app)
     command
         ->add_option("--dev-fraction", options->devFraction,
                      "Share of each class held out as the dev set")
-        ->check(CLI::Range(0.0, 0.9));
-    command->add_option("--split-seed", options->splitSeed, "Seed of the stratified split");
+        ->check(numberIn(0.0, 0.9, Bound::Exclusive, Bound::Inclusive)); // as data.dev_fraction
+    command->add_option("--split-seed", options->splitSeed, "Seed of the stratified split")
+        ->check(integerIn(0, std::numeric_limits<long long>::max())); // as data.split_seed
     return {command, [options] { return runData(*options); }};
 }
 

@@ -1,6 +1,7 @@
 // `atelier-cli eval RUN_DIR`: re-evaluates a saved model on the test set and prints loss,
 // accuracy, the confusion matrix and per-class precision/recall/F1.
 #include "commands.h"
+#include "common.h"
 #include "core/dataset.h"
 #include "core/evaluation.h"
 #include "core/model_analysis.h"
@@ -99,7 +100,7 @@ Command addEvalCommand(CLI::App& app)
     command->add_option("--device", options->device, "auto, cpu or cuda")
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     command->add_option("--threads", options->threads, "CPU threads (default: all cores)")
-        ->check(CLI::Range(1, 1024));
+        ->check(integerIn(1, 1024));
     return {command, [options] { return runEval(*options); }};
 }
 

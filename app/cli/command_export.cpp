@@ -2,6 +2,7 @@
 // model diagram, class distribution) and the CSV behind each, without a display: the
 // studio's own rendering on Qt's offscreen platform.
 #include "commands.h"
+#include "common.h"
 #include "core/dataset.h"
 #include "core/errors.h"
 #include "core/run_folder.h"
@@ -70,11 +71,12 @@ Command addExportCommand(CLI::App& app)
     command->add_option("run", options->run, "Run folder (from train)")->required();
     command->add_option("--format", options->format, "png, svg or pdf (default: png)")
         ->check(CLI::IsMember({"png", "svg", "pdf"}));
-    command->add_option("--out", options->out, "Folder for the files (default: RUN/figures)");
+    command->add_option("--out", options->out, "Folder for the files (default: RUN/figures)")
+        ->check(nonEmpty());
     command->add_option("--width", options->width, "Figure width in pixels (default: 1200)")
-        ->check(CLI::Range(200, 8000));
+        ->check(integerIn(200, 8000));
     command->add_option("--height", options->height, "Figure height in pixels (default: 800)")
-        ->check(CLI::Range(200, 8000));
+        ->check(integerIn(200, 8000));
     command->add_option("--data", options->dataDirectory,
                         "Folder with the Fashion-MNIST IDX files");
     return {command, [options] { return runExport(*options); }};

@@ -15,17 +15,31 @@
 
 namespace atelier::detail {
 
+// Collects problems; keeps the first `maxKept` and only counts the rest, so that a file with
+// a million bad values costs a million increments, not a million messages.
 class ProblemList
 {
 public:
-    explicit ProblemList(std::string file) : m_file(std::move(file)) {}
+    explicit ProblemList(std::string file, std::size_t maxKept = kMaxPresetProblems)
+        : m_file(std::move(file)), m_maxKept(maxKept)
+    {}
     void add(const YAML::Mark& mark, const std::string& keyPath, const std::string& message);
-    std::vector<PresetProblem>& items() { return m_items; }
+    bool empty() const { return m_items.empty(); }
+    std::size_t count() const { return m_items.size() + m_omitted; }
+    // The kept problems, then "… and N more problems" when some were only counted.
+    std::vector<PresetProblem> release();
 
 private:
     std::string m_file;
+    std::size_t m_maxKept;
     std::vector<PresetProblem> m_items;
+    std::size_t m_omitted = 0;
 };
+
+// Counts the values under `root` the way a reader walks them (each use of an alias again) and
+// records one problem when there are more than `maxNodes`. Readers call it before walking:
+// yaml-cpp shares aliased nodes, so a few kilobytes can expand to billions of values.
+bool withinNodeBudget(const YAML::Node& root, std::size_t maxNodes, ProblemList& problems);
 
 // Reads one value node; each returns nullopt after recording a problem.
 std::optional<long long> readInteger(const YAML::Node& node, const std::string& path,
