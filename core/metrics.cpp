@@ -1,6 +1,8 @@
 // Precision, recall and F1 per class, and their macro averages.
 #include "metrics.h"
 
+#include <cmath>
+
 namespace atelier {
 
 ClassificationReport classificationReport(const ConfusionMatrix& confusion)
@@ -28,6 +30,14 @@ ClassificationReport classificationReport(const ConfusionMatrix& confusion)
     }
     report.accuracy = total > 0 ? double(correct) / double(total) : 0.0;
     return report;
+}
+
+bool moreConfident(const Misclassification& a, const Misclassification& b)
+{
+    const float low = -1; // below every real confidence
+    const float left = std::isnan(a.confidence) ? low : a.confidence;
+    const float right = std::isnan(b.confidence) ? low : b.confidence;
+    return left > right;
 }
 
 } // namespace atelier

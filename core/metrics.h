@@ -41,6 +41,10 @@ struct Misclassification
     float confidence = 0; // the predicted class's probability
 };
 
+// The order in which mistakes are shown: most confident first. A NaN confidence (a diverged
+// run's) sorts last, which keeps the order a strict weak ordering (std::sort relies on it).
+bool moreConfident(const Misclassification& a, const Misclassification& b);
+
 struct Evaluation
 {
     double loss = 0;

@@ -24,14 +24,6 @@ std::string num(double value)
     return shortestDouble(value);
 }
 
-bool exists(const std::string& path)
-{
-    struct stat info
-    {
-    };
-    return ::stat(path.c_str(), &info) == 0;
-}
-
 void makeDirectories(const std::string& path)
 {
     std::string partial;
@@ -89,102 +81,6 @@ std::string misclassifiedCsv(const std::vector<Misclassification>& errors)
     return csv;
 }
 
-std::vector<EpochRecord> parseHistory(const std::string& path)
-{
-    std::istringstream in(readTextFile(path));
-    std::string line;
-    std::getline(in, line);
-    if (line != "epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds")
-        throw InputError(path + ": unexpected header '" + line + "'");
-    std::vector<EpochRecord> history;
-    int lineNumber = 1;
-    while (std::getline(in, line)) {
-        ++lineNumber;
-        if (line.empty())
-            continue;
-        EpochRecord r;
-        char extra = 0;
-        if (std::sscanf(line.c_str(), "%d,%lf,%lf,%lf,%lf,%lf,%lf%c", &r.epoch, &r.loss,
-                        &r.accuracy, &r.valLoss, &r.valAccuracy, &r.learningRate, &r.seconds,
-                        &extra) != 7)
-            throw InputError(path + ":" + std::to_string(lineNumber) + ": malformed history line");
-        history.push_back(r);
-    }
-    return history;
-}
-
-ConfusionMatrix parseConfusion(const std::string& path)
-{
-    std::istringstream in(readTextFile(path));
-    std::string line;
-    std::getline(in, line); // header: true\predicted,<class names>
-    ConfusionMatrix confusion{};
-    for (int t = 0; t < kNumClasses; ++t) {
-        if (!std::getline(in, line))
-            throw InputError(path + ": expected " + std::to_string(kNumClasses) + " rows");
-        std::istringstream row(line);
-        std::string cell;
-        std::getline(row, cell, ','); // the class name
-        for (int p = 0; p < kNumClasses; ++p) {
-            if (!std::getline(row, cell, ','))
-                throw InputError(path + ":" + std::to_string(t + 2) + ": too few columns");
-            try {
-                confusion[t][p] = std::stoll(cell);
-            } catch (const std::exception&) {
-                throw InputError(path + ":" + std::to_string(t + 2) + ": '" + cell +
-                                 "' is not a count");
-            }
-        }
-    }
-    return confusion;
-}
-
-std::vector<Misclassification> parseMisclassified(const std::string& path)
-{
-    std::istringstream in(readTextFile(path));
-    std::string line;
-    std::getline(in, line);
-    std::vector<Misclassification> errors;
-    int lineNumber = 1;
-    while (std::getline(in, line)) {
-        ++lineNumber;
-        if (line.empty())
-            continue;
-        Misclassification e;
-        char extra = 0;
-        if (std::sscanf(line.c_str(), "%d,%d,%d,%f%c", &e.index, &e.trueLabel, &e.predicted,
-                        &e.confidence, &extra) != 4 ||
-            e.trueLabel < 0 || e.trueLabel >= kNumClasses || e.predicted < 0 ||
-            e.predicted >= kNumClasses)
-            throw InputError(path + ":" + std::to_string(lineNumber) +
-                             ": malformed misclassification line");
-        errors.push_back(e);
-    }
-    return errors;
-}
-
-std::vector<BatchLoss> parseBatchLosses(const std::string& path)
-{
-    std::istringstream in(readTextFile(path));
-    std::string line;
-    std::getline(in, line);
-    if (line != "epoch,batch,loss")
-        throw InputError(path + ": unexpected header '" + line + "'");
-    std::vector<BatchLoss> losses;
-    int lineNumber = 1;
-    while (std::getline(in, line)) {
-        ++lineNumber;
-        if (line.empty())
-            continue;
-        BatchLoss b;
-        char extra = 0;
-        if (std::sscanf(line.c_str(), "%d,%d,%f%c", &b.epoch, &b.batch, &b.loss, &extra) != 3)
-            throw InputError(path + ":" + std::to_string(lineNumber) + ": malformed batch line");
-        losses.push_back(b);
-    }
-    return losses;
-}
-
 } // namespace
 
 std::string weightsPath(const std::string& folder)
@@ -194,6 +90,16 @@ std::string weightsPath(const std::string& folder)
 
 std::string createRunFolder(const std::string& baseDirectory, const std::string& presetName)
 {
+    // Presets check their names (presetNameProblem); this is the last line of defence for any
+    // other caller: a '/' would leave baseDirectory, a NUL would cut the path short, a newline
+    // would split the "run: PATH" line that scripts read.
+    if (baseDirectory.empty())
+        throw InputError("no folder given for the run folders (an empty path would mean '/')");
+    for (const char c : presetName)
+        if (c == '/' || static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            throw InputError("the preset name " + quotedForMessage(presetName) +
+                             " cannot name a run folder ('/' and control characters are not "
+                             "allowed)");
     makeDirectories(baseDirectory);
     char stamp[32];
     const std::time_t now = std::time(nullptr);
@@ -285,57 +191,91 @@ void writeRunResult(const std::string& folder, const TrainingResult& result, con
     writeFileAtomically(folder + "/metrics.json", metrics.dump(2) + "\n");
 }
 
-RunRecord loadRun(const std::string& folder)
+namespace {
+
+// errno of stat(path), 0 when it is there. A folder that may not be entered gives EACCES,
+// not ENOENT: such a run is reported as "Permission denied", never as incomplete.
+int statError(const std::string& path, struct stat& info)
+{
+    return ::stat(path.c_str(), &info) == 0 ? 0 : errno;
+}
+
+// A run folder that exists, may be read and holds metrics.json (written last).
+void checkCompleteRunFolder(const std::string& folder)
 {
     struct stat info
     {
     };
-    if (::stat(folder.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+    if (const int error = statError(folder, info); error == ENOENT)
         throw InputError(folder + ": no such run folder");
-    if (!exists(folder + "/metrics.json"))
+    else if (error != 0)
+        throw InputError(folder + ": cannot open the run folder: " + std::strerror(error));
+    if (!S_ISDIR(info.st_mode))
+        throw InputError(folder + ": not a folder (expected a run folder)");
+    const std::string metrics = folder + "/metrics.json";
+    if (const int error = statError(metrics, info); error == ENOENT)
         throw InputError(folder +
                          ": incomplete run (no metrics.json): it is still training, or it stopped "
                          "before it could finish writing");
+    else if (error != 0)
+        throw InputError(metrics + ": cannot open: " + std::strerror(error));
+}
+
+NonFinite nonFiniteIn(const RunMetrics& metrics)
+{
+    return metrics.status == "diverged" ? NonFinite::Allowed : NonFinite::Refused;
+}
+
+// batch_losses.csv is optional (runs written before it existed); absent means no batches.
+std::vector<BatchLoss> loadBatchLosses(const std::string& path, const RunMetrics& metrics)
+{
+    struct stat info
+    {
+    };
+    if (statError(path, info) == ENOENT)
+        return {};
+    BatchLossBounds bounds;
+    bounds.fullEpochs = metrics.epochsRun;
+    bounds.batchesPerEpoch = int((metrics.trainCount + metrics.batchSize - 1) / metrics.batchSize);
+    bounds.partialEpoch =
+        metrics.status == "completed" ? PartialEpoch::Refused : PartialEpoch::Kept;
+    bounds.nonFinite = nonFiniteIn(metrics);
+    return parseBatchLossesCsv(readTextFile(path), path, bounds);
+}
+
+} // namespace
+
+RunRecord loadRun(const std::string& folder)
+{
+    checkCompleteRunFolder(folder);
     RunRecord record;
     record.folder = folder;
-    record.preset = loadPreset(folder + "/preset.yaml");
-    record.history = parseHistory(folder + "/history.csv");
+    // metrics.json first: it bounds what the other files may hold.
     const std::string metricsPath = folder + "/metrics.json";
-    try {
-        const json m = json::parse(readTextFile(metricsPath));
-        RunMetrics& r = record.metrics;
-        r.status = m.at("status").get<std::string>();
-        r.message = m.value("message", "");
-        r.testLoss = m.at("test_loss").get<double>();
-        r.testAccuracy = m.at("test_accuracy").get<double>();
-        r.macroF1 = m.value("test_macro_f1", 0.0);
-        r.devLoss = m.at("dev_loss").get<double>();
-        r.devAccuracy = m.at("dev_accuracy").get<double>();
-        r.bestEpoch = m.at("best_epoch").get<int>();
-        r.epochsRun = m.at("epochs_run").get<int>();
-        r.stoppedEarly = m.at("stopped_early").get<bool>();
-        r.trainSeconds = m.at("train_seconds").get<double>();
-        r.samplesPerSecond = m.at("samples_per_second").get<double>();
-        r.device = m.at("device").get<std::string>();
-        r.deviceName = m.value("device_name", "");
-        r.parameters = m.at("parameters").get<std::int64_t>();
-        r.seed = m.at("seed").get<std::uint64_t>();
-        r.transform.scale = m.at("pixel_scale").get<float>();
-        r.transform.shift = m.at("pixel_shift").get<float>();
-    } catch (const json::exception& e) {
-        throw InputError(metricsPath + ": " + e.what());
-    }
+    record.metrics =
+        parseRunMetricsJson(readFileBounded(metricsPath, kMaxMetricsBytes), metricsPath);
+    const RunMetrics& metrics = record.metrics;
+    record.preset = loadPreset(folder + "/preset.yaml");
+
+    const std::string historyPath = folder + "/history.csv";
+    record.history = parseHistoryCsv(readTextFile(historyPath), historyPath, nonFiniteIn(metrics));
+    checkHistoryMatchesMetrics(record.history, metrics, historyPath);
+
     Evaluation& test = record.test;
-    test.loss = record.metrics.testLoss;
-    test.accuracy = record.metrics.testAccuracy;
-    test.confusion = parseConfusion(folder + "/confusion.csv");
+    test.loss = metrics.testLoss;
+    test.accuracy = metrics.testAccuracy;
+    const std::string confusionPath = folder + "/confusion.csv";
+    test.confusion = parseConfusionCsv(readTextFile(confusionPath), confusionPath);
+    checkConfusionMatchesMetrics(test.confusion, metrics, confusionPath);
+    test.count = metrics.testCount;
     test.report = classificationReport(test.confusion);
-    for (const auto& row : test.confusion)
-        for (std::int64_t count : row)
-            test.count += count;
-    test.misclassified = parseMisclassified(folder + "/misclassified.csv");
-    if (exists(folder + "/batch_losses.csv"))
-        record.batchLosses = parseBatchLosses(folder + "/batch_losses.csv");
+
+    const std::string misclassifiedPath = folder + "/misclassified.csv";
+    test.misclassified = parseMisclassifiedCsv(readTextFile(misclassifiedPath), misclassifiedPath,
+                                               metrics.testCount, nonFiniteIn(metrics));
+    checkMisclassifiedMatchesConfusion(test.misclassified, test.confusion, misclassifiedPath);
+
+    record.batchLosses = loadBatchLosses(folder + "/batch_losses.csv", metrics);
     return record;
 }
 

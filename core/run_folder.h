@@ -5,6 +5,7 @@
 
 #include "normalization.h"
 #include "preset.h"
+#include "run_files.h"
 #include "runtime.h"
 #include "training.h"
 
@@ -27,29 +28,6 @@ struct RunInfo
     std::size_t trainCount = 0;
     std::size_t devCount = 0;
     std::size_t testCount = 0;
-};
-
-struct RunMetrics
-{
-    std::string status; // completed, interrupted, diverged
-    std::string message;
-    double testLoss = 0, testAccuracy = 0, devLoss = 0, devAccuracy = 0;
-    double macroF1 = 0;
-    int bestEpoch = 0, epochsRun = 0;
-    bool stoppedEarly = false;
-    double trainSeconds = 0, samplesPerSecond = 0;
-    std::string device, deviceName;
-    std::int64_t parameters = 0;
-    std::uint64_t seed = 0;
-    PixelTransform transform;
-};
-
-// One training batch's loss, as kept in batch_losses.csv (every batch, none dropped).
-struct BatchLoss
-{
-    int epoch = 0; // 1-based
-    int batch = 0; // 1-based within the epoch
-    float loss = 0;
 };
 
 struct RunRecord

@@ -16,6 +16,7 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace atelier::ui {
 namespace {
@@ -26,9 +27,20 @@ constexpr int kConfusedPairs = 10;
 constexpr int kErrorColumns = 12;
 constexpr int kErrorRows = 3;
 
+// "?" for a label outside the ten classes: a label from a file never indexes past the names.
 QString className(int index)
 {
+    if (index < 0 || index >= kNumClasses)
+        return QStringLiteral("?");
     return qs(fashionMnistClassNames()[std::size_t(index)]);
+}
+
+// The caption under a mistake: its confidence in percent, "?" for a NaN (a diverged run's).
+QString confidenceText(float confidence)
+{
+    if (!std::isfinite(confidence))
+        return QStringLiteral("?%");
+    return QStringLiteral("%1%").arg(int(std::lround(confidence * 100)));
 }
 
 } // namespace
@@ -251,6 +263,8 @@ void EvaluateView::refreshPairs(const ConfusionMatrix& matrix)
 
 void EvaluateView::showCell(int trueClass, int predicted)
 {
+    if (trueClass < 0 || trueClass >= kNumClasses || predicted < 0 || predicted >= kNumClasses)
+        return;
     m_matrix->setSelectedCell(std::pair{trueClass, predicted});
     const QString cell =
         QStringLiteral("true %1, predicted %2").arg(className(trueClass), className(predicted));
@@ -266,8 +280,7 @@ void EvaluateView::showCell(int trueClass, int predicted)
     for (const Misclassification& e : m_run->test.misclassified)
         if (e.trueLabel == trueClass && e.predicted == predicted)
             errors.push_back(e);
-    std::stable_sort(errors.begin(), errors.end(),
-                     [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
+    std::stable_sort(errors.begin(), errors.end(), moreConfident);
     const std::size_t total = errors.size();
     if (trueClass == predicted) {
         m_errorsTitle->setText(
@@ -282,8 +295,7 @@ void EvaluateView::showCell(int trueClass, int predicted)
     std::vector<GridEntry> entries;
     for (const Misclassification& e : errors)
         // Every image of the cell has the same prediction: the caption is its probability.
-        entries.push_back(
-            {e.index, QStringLiteral("%1%").arg(int(std::lround(e.confidence * 100)))});
+        entries.push_back({e.index, confidenceText(e.confidence)});
     if (!dataset) {
         m_errorsTitle->setText(QStringLiteral("%1: %2 images (load the dataset in the Data view "
                                               "to see them)")

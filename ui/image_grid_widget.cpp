@@ -29,6 +29,12 @@ void ImageGridWidget::setImages(std::shared_ptr<const FashionMnist> owner, const
     m_setName = setName;
     m_images.clear();
     for (const GridEntry& entry : m_entries) {
+        // An index from a file (misclassified.csv) may not fit this dataset (another test set):
+        // such an entry keeps its caption over an empty cell instead of reading past the end.
+        if (!set || entry.index < 0 || entry.index >= set->count) {
+            m_images.push_back(QImage());
+            continue;
+        }
         // QImage copies the bytes: the grid never reads the dataset while painting.
         QImage image(set->image(entry.index), set->cols, set->rows, set->cols,
                      QImage::Format_Grayscale8);
@@ -69,7 +75,7 @@ ImageGridWidget::Layout ImageGridWidget::layoutFor(const QRect& area) const
 
 void ImageGridWidget::paintGrid(QPainter& painter, const QRect& area) const
 {
-    if (m_entries.empty()) {
+    if (m_entries.empty() || !m_set) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(area, Qt::AlignCenter, QStringLiteral("No images to show"));
         return;

@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QPainter>
+#include <cmath>
 
 namespace atelier::ui {
 namespace {
@@ -55,6 +56,15 @@ void writeCurve(FigureWriter& out, const QString& name, const QString& title, Cu
     out.figure(name, title,
                [&chart](QPainter& p, const QRectF& area) { chart.renderFigure(&p, area); });
     out.csv(name, chart.toCsv());
+}
+
+// A class name for a label read from a file: "?" outside the ten classes (the run folder's
+// reader refuses such labels; the figure does not rely on that alone).
+QString labelName(int label)
+{
+    if (label < 0 || label >= kNumClasses)
+        return QStringLiteral("?");
+    return qs(fashionMnistClassNames()[std::size_t(label)]);
 }
 
 QString modelCsv(const ModelSpec& spec)
@@ -127,22 +137,21 @@ QStringList exportRunFigures(const RunData& run, std::shared_ptr<const FashionMn
 
     if (data && run.hasResult && !run.test.misclassified.empty()) {
         std::vector<Misclassification> errors = run.test.misclassified;
-        std::stable_sort(errors.begin(), errors.end(),
-                         [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
+        std::stable_sort(errors.begin(), errors.end(), moreConfident);
         errors.resize(std::min<std::size_t>(errors.size(), kErrorColumns * kErrorRows));
         std::vector<GridEntry> entries;
         QString csv = QStringLiteral("index,true,predicted,confidence\n");
-        const auto& names = fashionMnistClassNames();
         for (const Misclassification& e : errors) {
+            const QString percent = std::isfinite(e.confidence)
+                                        ? QString::number(std::lround(e.confidence * 100))
+                                        : QStringLiteral("?");
             entries.push_back({e.index, QStringLiteral("%1\n→ %2 %3%")
-                                            .arg(qs(names[std::size_t(e.trueLabel)]),
-                                                 qs(names[std::size_t(e.predicted)]))
-                                            .arg(int(std::lround(e.confidence * 100)))});
-            csv +=
-                QStringLiteral("%1,%2,%3,%4\n")
-                    .arg(e.index)
-                    .arg(qs(names[std::size_t(e.trueLabel)]), qs(names[std::size_t(e.predicted)]))
-                    .arg(double(e.confidence), 0, 'f', 4);
+                                            .arg(labelName(e.trueLabel), labelName(e.predicted))
+                                            .arg(percent)});
+            csv += QStringLiteral("%1,%2,%3,%4\n")
+                       .arg(e.index)
+                       .arg(labelName(e.trueLabel), labelName(e.predicted))
+                       .arg(double(e.confidence), 0, 'f', 4);
         }
         ImageGridWidget grid;
         grid.setImages(data, &data->test, std::move(entries), kErrorColumns,

@@ -35,8 +35,11 @@ std::vector<QPointF> batchPoints(const RunData& run, const std::vector<double>& 
     std::vector<QPointF> points;
     points.reserve(values.size());
     const double perEpoch = std::max(run.batchesPerEpoch, 1);
-    for (std::size_t i = 0; i < values.size(); ++i) {
+    for (std::size_t i = 0; i < values.size() && i < run.batchLosses.size(); ++i) {
         const BatchLoss& b = run.batchLosses[i];
+        // The run folder's reader refuses such rows; a chart never trusts that alone.
+        if (b.epoch < 1 || b.batch < 1 || b.batch > perEpoch)
+            continue;
         points.emplace_back(b.epoch - 1 + b.batch / perEpoch, values[i]);
     }
     return points;

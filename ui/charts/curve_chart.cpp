@@ -164,8 +164,16 @@ void CurveChart::redraw()
         for (double factor : {1.0, 2.0, 5.0})
             if (step * labels < xMax - xMin)
                 step = factor * scale;
-    d->x->setRange(xMin, xMax);
-    d->x->setTickInterval(step);
+    // Qt lays the axis out on each of the two calls: in between, the range must not meet the
+    // old interval in a way that asks for millions of ticks (a wide range after a narrow one
+    // allocated gigabytes). Growing the interval first, or shrinking it last, keeps it bounded.
+    if (step > d->x->tickInterval()) {
+        d->x->setTickInterval(step);
+        d->x->setRange(xMin, xMax);
+    } else {
+        d->x->setRange(xMin, xMax);
+        d->x->setTickInterval(step);
+    }
     d->y->setRange(yMin, yMax);
     d->y->applyNiceNumbers();
     yMin = d->y->min();
