@@ -3,7 +3,12 @@
 // reach the host only at progress reports and epoch ends.
 #include "trainer.h"
 
+#include "atomic_file.h"
 #include "errors.h"
+#include "model_analysis.h"
+#include "training_memory.h"
+#include "weights.h"
+#include "internal/checkpoint_io.h"
 #include "internal/device_data.h"
 #include "random.h"
 
@@ -52,37 +57,6 @@ void setLearningRate(torch::optim::Optimizer& optimizer, OptimizerKind kind, dou
             static_cast<torch::optim::SGDOptions&>(group.options()).lr(rate);
     }
 }
-
-// The learning-rate schedule: step decay or Keras's ReduceLROnPlateau on val_loss.
-struct LearningRateSchedule
-{
-    LrSchedule config;
-    double rate;
-    double bestValLoss = 0;
-    int epochsWithoutImprovement = 0;
-    bool seen = false;
-
-    // Called after each epoch; returns the rate for the next one.
-    double next(const EpochRecord& record)
-    {
-        bool reduce = false;
-        if (config.kind == LrScheduleKind::Step) {
-            reduce = record.epoch % config.every == 0;
-        } else if (config.kind == LrScheduleKind::Plateau) {
-            if (!seen || record.valLoss < bestValLoss) {
-                seen = true;
-                bestValLoss = record.valLoss;
-                epochsWithoutImprovement = 0;
-            } else if (++epochsWithoutImprovement >= config.patience) {
-                reduce = true;
-                epochsWithoutImprovement = 0;
-            }
-        }
-        if (reduce)
-            rate = std::max(rate * config.factor, config.minLearningRate);
-        return rate;
-    }
-};
 
 // Random flips and shifts of one training batch (N×784, on the device). Shifts pad with the
 // background value and crop each image at its own random offset.
@@ -134,32 +108,6 @@ void restore(LayerStack& module, const std::vector<torch::Tensor>& copy)
         b.copy_(copy[i++]);
 }
 
-// Early stopping's bookkeeping, with Keras's rules for min_delta and patience.
-struct BestTracker
-{
-    Monitor monitor;
-    double minDelta;
-    double best = 0;
-    int bestEpoch = 0;
-    int epochsWithoutImprovement = 0;
-
-    bool update(const EpochRecord& record)
-    {
-        const double value = monitor == Monitor::ValLoss ? record.valLoss : record.valAccuracy;
-        const bool improved =
-            bestEpoch == 0 ||
-            (monitor == Monitor::ValLoss ? value < best - minDelta : value > best + minDelta);
-        if (improved) {
-            best = value;
-            bestEpoch = record.epoch;
-            epochsWithoutImprovement = 0;
-        } else {
-            ++epochsWithoutImprovement;
-        }
-        return improved;
-    }
-};
-
 } // namespace
 
 std::string runStatusName(RunStatus status)
@@ -184,6 +132,9 @@ struct Trainer::State
     DeviceSet train, dev, test;
     Network network;
 
+    TrainingOptions options;
+    LoopState loop;
+
     std::atomic<bool> stopRequested{false};
     std::atomic<bool> paused{false};
     mutable std::mutex pauseMutex;
@@ -207,9 +158,14 @@ struct Trainer::State
 
 Trainer::Trainer(const Preset& preset, const FashionMnist& data, const TrainingOptions& options)
 {
+    // A model that cannot be trained in this machine's memory at the preset's batch size is
+    // refused in words, before LibTorch fails deep inside an allocation.
+    requireValidModel(analyzeModel(preset.model, kNumClasses, trainingLoadOf(preset.training),
+                                   physicalMemoryBytes()));
     // Building the network validates the model before any data is copied.
     m_state = std::make_unique<State>(preset, Network(preset.model, preset.training.seed));
     State& s = *m_state;
+    s.options = options;
     s.device = resolveDevice(preset.training.device);
     s.torchDevice = torchDevice(s.device);
 
@@ -281,6 +237,21 @@ Network& Trainer::network()
     return m_state->network;
 }
 
+const std::vector<EpochRecord>& Trainer::history() const
+{
+    return m_state->loop.history;
+}
+
+void Trainer::setCheckpointPath(const std::string& path)
+{
+    m_state->options.checkpointPath = path;
+}
+
+const std::vector<BatchLoss>& Trainer::batchLosses() const
+{
+    return m_state->loop.batchLosses;
+}
+
 TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
 {
     State& s = *m_state;
@@ -288,28 +259,55 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
     auto& module = s.network.impl().module;
     // Dropout draws from LibTorch's generator: seed it here, on the training thread.
     torch::manual_seed(config.seed);
-    std::mt19937_64 shuffleRng(config.seed);
     auto optimizer = makeOptimizer(config.optimizer, module);
-    LearningRateSchedule schedule{config.lrSchedule, config.optimizer.learningRate};
+    const std::int64_t count = s.train.size();
+
+    LoopState& loop = s.loop;
+    loop.shuffleRng.seed(config.seed);
+    loop.order = allIndices(std::size_t(count));
+    loop.schedule = LearningRateSchedule{config.lrSchedule, config.optimizer.learningRate};
+    loop.tracker = BestTracker{config.earlyStopping.monitor, config.earlyStopping.minDelta};
+    CheckpointInfo checkpointInfo;
+    checkpointInfo.epochsPlanned = config.epochs;
+    checkpointInfo.limit = s.options.limit;
+    checkpointInfo.dataDirectory = s.options.dataDirectory;
+    checkpointInfo.fingerprint = architectureFingerprint(s.preset.model);
+    if (s.options.resume == ResumeMode::FromCheckpoint) {
+        const CheckpointInfo stored = restoreCheckpoint(s.options.checkpointPath, loop, module,
+                                                        *optimizer, s.torchDevice);
+        if (stored.fingerprint != checkpointInfo.fingerprint)
+            throw ModelError(s.options.checkpointPath +
+                             ": the checkpoint was written for another architecture");
+        if (stored.epochsDone > config.epochs)
+            throw InputError(s.options.checkpointPath + ": the run already trained " +
+                             std::to_string(stored.epochsDone) + " epochs, more than the " +
+                             std::to_string(config.epochs) + " asked for");
+        // The rate in the optimizer's saved options is the schedule's; set it anyway, so
+        // that the two can never disagree.
+        setLearningRate(*optimizer, config.optimizer.kind, loop.schedule.rate);
+    }
+    auto writeCheckpoint = [&] {
+        if (!s.options.checkpointPath.empty())
+            writeFileAtomically(s.options.checkpointPath,
+                                serializeCheckpoint(loop, checkpointInfo, module, *optimizer,
+                                                    s.torchDevice));
+    };
 
     TrainingResult result;
-    BestTracker tracker{config.earlyStopping.monitor, config.earlyStopping.minDelta};
-    std::vector<torch::Tensor> bestWeights;
-    const std::int64_t count = s.train.size();
     const std::int64_t batchSize = std::min<std::int64_t>(config.batchSize, count);
     const int batchesPerEpoch = int((count + batchSize - 1) / batchSize);
     const auto floatOptions = torch::TensorOptions().dtype(torch::kFloat32).device(s.torchDevice);
-    IndexList order = allIndices(std::size_t(count));
     bool stop = false;
-    std::int64_t samplesTrained = 0;
 
-    for (int epoch = 1; epoch <= config.epochs && !stop; ++epoch) {
+    for (int epoch = loop.epochsDone + 1; epoch <= config.epochs && !stop && !loop.stoppedEarly;
+         ++epoch) {
         const auto epochStart = Clock::now();
         double pausedSeconds = 0;
-        seededShuffle(order, shuffleRng);
-        const torch::Tensor permutation = torch::from_blob(order.data(), {count}, torch::kInt32)
-                                              .to(torch::kInt64)
-                                              .to(s.torchDevice);
+        seededShuffle(loop.order, loop.shuffleRng);
+        const torch::Tensor permutation =
+            torch::from_blob(loop.order.data(), {count}, torch::kInt32)
+                .to(torch::kInt64)
+                .to(s.torchDevice);
         torch::Tensor batchLosses = torch::zeros({batchesPerEpoch}, floatOptions);
         torch::Tensor correct =
             torch::zeros({}, torch::TensorOptions().dtype(torch::kInt64).device(s.torchDevice));
@@ -329,6 +327,8 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
                 batchLosses.narrow(0, reported, done - reported).to(torch::kCPU);
             progress.losses.assign(fresh.data_ptr<float>(),
                                    fresh.data_ptr<float>() + fresh.numel());
+            for (std::size_t i = 0; i < progress.losses.size(); ++i)
+                loop.batchLosses.push_back({epoch, reported + int(i) + 1, progress.losses[i]});
             reported = done;
             progress.samplesDone = samples;
             progress.epochSeconds = secondsBetween(epochStart, Clock::now()) - pausedSeconds;
@@ -358,7 +358,7 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
             const torch::Tensor rows = permutation.narrow(0, start, size);
             torch::Tensor x = s.train.images.index_select(0, rows);
             if (config.augmentation.enabled())
-                x = augmentBatch(x, config.augmentation, s.transform.apply(0), shuffleRng);
+                x = augmentBatch(x, config.augmentation, s.transform.apply(0), loop.shuffleRng);
             const torch::Tensor y = s.train.labels.index_select(0, rows);
             optimizer->zero_grad();
             const torch::Tensor logits = module->forward(x);
@@ -382,8 +382,8 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
             }
         }
         const double trainSeconds = secondsBetween(trainStart, Clock::now()) - pausedSeconds;
-        result.trainSeconds += trainSeconds;
-        samplesTrained += samples;
+        loop.trainSeconds += trainSeconds;
+        loop.samplesTrained += samples;
         const int batchesDone = int((samples + batchSize - 1) / batchSize);
         if (!stop && reported < batchesDone && !report(batchesDone, samples))
             stop = true;
@@ -398,56 +398,62 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
         const Evaluation devEvaluation = evaluateSet(module, s.dev, false);
         record.valLoss = devEvaluation.loss;
         record.valAccuracy = devEvaluation.accuracy;
-        record.learningRate = schedule.rate;
+        record.learningRate = loop.schedule.rate;
         record.seconds = secondsBetween(epochStart, Clock::now()) - pausedSeconds;
         epochReport.devConfusion = devEvaluation.confusion;
-        result.history.push_back(record);
+        loop.history.push_back(record);
 
         if (!std::isfinite(record.loss) || !std::isfinite(record.valLoss)) {
             result.status = RunStatus::Diverged;
             result.message = "the loss became NaN or infinite in epoch " + std::to_string(epoch) +
                              "; try a smaller learning rate";
-            break;
+            break; // no checkpoint: a resume starts from the last finite epoch
         }
-        epochReport.improved = tracker.update(record);
+        epochReport.improved = loop.tracker.update(record);
         if (epochReport.improved)
-            bestWeights = snapshot(module);
-        if (callbacks.onEpoch && !callbacks.onEpoch(epochReport)) {
-            stop = true;
-            break;
-        }
-        const double nextRate = schedule.next(record);
+            loop.bestWeights = snapshot(module);
+        const bool goOn = !callbacks.onEpoch || callbacks.onEpoch(epochReport);
+        const double nextRate = loop.schedule.next(record);
         if (nextRate != record.learningRate)
             setLearningRate(*optimizer, config.optimizer.kind, nextRate);
         // Keras's rule: stop once `patience` epochs in a row brought no improvement.
-        if (config.earlyStopping.enabled && tracker.epochsWithoutImprovement > 0 &&
-            tracker.epochsWithoutImprovement >= config.earlyStopping.patience) {
-            result.stoppedEarly = true;
-            result.message = "early stopping: " + monitorName(config.earlyStopping.monitor) +
-                             " did not improve for " +
-                             std::to_string(tracker.epochsWithoutImprovement) + " epochs";
-            break;
+        if (config.earlyStopping.enabled && loop.tracker.epochsWithoutImprovement > 0 &&
+            loop.tracker.epochsWithoutImprovement >= config.earlyStopping.patience) {
+            loop.stoppedEarly = true;
+            loop.message = "early stopping: " + monitorName(config.earlyStopping.monitor) +
+                           " did not improve for " +
+                           std::to_string(loop.tracker.epochsWithoutImprovement) + " epochs";
         }
+        loop.epochsDone = epoch;
+        // The state for the next epoch is complete: from here on a crash loses nothing.
+        writeCheckpoint();
+        if (!goOn)
+            stop = true;
     }
 
     if (result.status != RunStatus::Diverged && stop) {
         result.status = RunStatus::Interrupted;
         result.message = "stopped by request";
+    } else if (result.status == RunStatus::Completed && loop.stoppedEarly) {
+        result.stoppedEarly = true;
+        result.message = loop.message;
     }
     if (result.status == RunStatus::Completed && result.message.empty())
         result.message = "ran the " + std::to_string(config.epochs) +
                          (config.epochs == 1 ? " epoch" : " epochs") + " planned";
-    result.bestEpoch = tracker.bestEpoch;
+    result.history = loop.history;
+    result.bestEpoch = loop.tracker.bestEpoch;
     // Keep the best weights when asked to, and whenever the run ended abnormally.
     const bool keepBest = (config.earlyStopping.enabled && config.earlyStopping.restoreBest) ||
                           result.status != RunStatus::Completed;
-    const bool lastEpochIsBest =
-        result.status == RunStatus::Completed && tracker.bestEpoch == int(result.history.size());
-    if (keepBest && !bestWeights.empty() && !lastEpochIsBest)
-        restore(module, bestWeights); // also undoes the drift of an unfinished epoch
-    result.restoredBest = !bestWeights.empty() && (keepBest || lastEpochIsBest);
+    const bool lastEpochIsBest = result.status == RunStatus::Completed &&
+                                 loop.tracker.bestEpoch == int(result.history.size());
+    if (keepBest && !loop.bestWeights.empty() && !lastEpochIsBest)
+        restore(module, loop.bestWeights); // also undoes the drift of an unfinished epoch
+    result.restoredBest = !loop.bestWeights.empty() && (keepBest || lastEpochIsBest);
+    result.trainSeconds = loop.trainSeconds;
     result.samplesPerSecond =
-        result.trainSeconds > 0 ? double(samplesTrained) / result.trainSeconds : 0;
+        loop.trainSeconds > 0 ? double(loop.samplesTrained) / loop.trainSeconds : 0;
     result.dev = evaluateSet(module, s.dev, false);
     const auto evalStart = Clock::now();
     result.test = evaluateSet(module, s.test, true);

@@ -14,10 +14,20 @@
 
 namespace atelier {
 
+enum class ResumeMode
+{
+    Fresh,          // start from the preset's initial weights
+    FromCheckpoint, // continue from the checkpoint at checkpointPath
+};
+
 struct TrainingOptions
 {
     // Train on a class-balanced subset of this many training images (0: all of them).
     std::size_t limit = 0;
+    // Written atomically after every completed epoch when set (checkpoint.h).
+    std::string checkpointPath;
+    ResumeMode resume = ResumeMode::Fresh;
+    std::string dataDirectory; // recorded in the checkpoint
 };
 
 class Trainer
@@ -31,7 +41,19 @@ public:
     // Trains until the epochs run out, early stopping, a stop request, a callback returning
     // false, or divergence; then evaluates the kept model on dev and test. Blocks. One run
     // per Trainer: a second call would start from the trained weights with a new optimizer.
+    // With a checkpoint path, writes the checkpoint after every epoch (throws InputError when
+    // it cannot: the previous checkpoint stays); with ResumeMode::FromCheckpoint, starts
+    // where the checkpoint stood (a run that had nothing left to train is only evaluated).
     TrainingResult run(const TrainingCallbacks& callbacks = {});
+
+    // Complete epochs so far and every batch loss (a stopped epoch's too). For the
+    // callbacks, which run on the training thread; after a resume they start with the
+    // checkpoint's.
+    const std::vector<EpochRecord>& history() const;
+    // Where run() writes the checkpoint; for callers that create the folder after the
+    // trainer (so that an invalid model never leaves an empty folder behind).
+    void setCheckpointPath(const std::string& path);
+    const std::vector<BatchLoss>& batchLosses() const;
 
     // Thread-safe; take effect at the next batch boundary. requestStop() is also
     // async-signal-safe (a lock-free atomic store), for Ctrl-C handlers.

@@ -35,6 +35,14 @@ struct BatchProgress
     double samplesPerSecond = 0;  // this epoch so far
 };
 
+// One training batch's loss, as kept in batch_losses.csv (every batch, none dropped).
+struct BatchLoss
+{
+    int epoch = 0; // 1-based
+    int batch = 0; // 1-based within the epoch
+    float loss = 0;
+};
+
 struct EpochReport
 {
     EpochRecord record;

@@ -2,11 +2,12 @@
 #include "weights.h"
 
 #include "errors.h"
-#include "internal/network_impl.h"
+#include "atomic_file.h"
+#include "internal/weights_archive.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <sstream>
-#include <unistd.h>
 
 namespace atelier {
 namespace {
@@ -30,20 +31,6 @@ std::string archiveKey(const std::string& name)
     for (char c : name)
         key += c == '.' ? std::string("__") : std::string(1, c);
     return key;
-}
-
-// Reads every tensor into a temporary and checks its shape before copying: LibTorch's own
-// Module::load would silently replace a tensor of another shape.
-void loadTensor(torch::serialize::InputArchive& archive, const std::string& path,
-                const std::string& name, torch::Tensor& target, bool isBuffer)
-{
-    torch::Tensor stored;
-    if (!archive.try_read(archiveKey(name), stored, isBuffer))
-        throw ModelError(path + ": the weights lack " + name);
-    if (stored.sizes() != target.sizes())
-        throw ModelError(path + ": " + name + " has shape " + c10::str(stored.sizes()) +
-                         " but this model needs " + c10::str(target.sizes()));
-    target.copy_(stored);
 }
 
 } // namespace
@@ -83,37 +70,77 @@ std::string architectureFingerprint(const ModelSpec& spec)
     return hex;
 }
 
+// Far above any model that fits the memory check (a parameter takes 4 bytes), low enough that
+// a hostile file cannot make the reader allocate without bound.
+constexpr std::uint64_t kMaxArchiveBytes = 8ull << 30;
+
+void writeModelTensors(torch::serialize::OutputArchive& archive, const LayerStack& module)
+{
+    for (const auto& parameter : module->named_parameters())
+        archive.write(archiveKey(parameter.key()), parameter.value().detach().to(torch::kCPU));
+    for (const auto& buffer : module->named_buffers())
+        archive.write(archiveKey(buffer.key()), buffer.value().to(torch::kCPU),
+                      /*is_buffer=*/true);
+}
+
+void readModelTensors(torch::serialize::InputArchive& archive, const std::string& path,
+                      LayerStack& module)
+{
+    torch::NoGradGuard noGrad;
+    auto load = [&](const std::string& name, torch::Tensor& target, bool isBuffer) {
+        torch::Tensor stored;
+        if (!archive.try_read(archiveKey(name), stored, isBuffer))
+            throw ModelError(path + ": the weights lack " + name);
+        if (stored.sizes() != target.sizes())
+            throw ModelError(path + ": " + name + " has shape " + c10::str(stored.sizes()) +
+                             " but this model needs " + c10::str(target.sizes()));
+        if (stored.scalar_type() != target.scalar_type())
+            throw ModelError(path + ": " + name + " holds " +
+                             std::string(c10::toString(stored.scalar_type())) + " values, not " +
+                             std::string(c10::toString(target.scalar_type())));
+        target.copy_(stored);
+    };
+    for (auto& parameter : module->named_parameters())
+        load(parameter.key(), parameter.value(), false);
+    for (auto& buffer : module->named_buffers())
+        load(buffer.key(), buffer.value(), true);
+}
+
+std::string archiveBytes(torch::serialize::OutputArchive& archive)
+{
+    std::string bytes;
+    archive.save_to([&bytes](const void* data, std::size_t size) -> std::size_t {
+        bytes.append(static_cast<const char*>(data), size);
+        return size;
+    });
+    return bytes;
+}
+
+void loadArchive(torch::serialize::InputArchive& archive, const std::string& path,
+                 const std::string& what)
+{
+    // Read through our own bounded reader: a FIFO, a folder or an unreadable file gets its
+    // own message instead of LibTorch's generic failure (or a read that never returns).
+    const std::string bytes = readFileBounded(path, kMaxArchiveBytes);
+    try {
+        archive.load_from(bytes.data(), bytes.size());
+    } catch (const c10::Error&) {
+        throw InputError(path + ": not " + what + " (damaged, or not written by Atelier)");
+    }
+}
+
 void saveWeights(const Network& network, const std::string& path)
 {
-    const std::string temporary = path + ".tmp." + std::to_string(::getpid());
-    try {
-        torch::serialize::OutputArchive archive;
-        const auto& module = network.impl().module;
-        for (const auto& parameter : module->named_parameters())
-            archive.write(archiveKey(parameter.key()), parameter.value().detach().to(torch::kCPU));
-        for (const auto& buffer : module->named_buffers())
-            archive.write(archiveKey(buffer.key()), buffer.value().to(torch::kCPU),
-                          /*is_buffer=*/true);
-        archive.write(kFingerprintKey, c10::IValue(architectureFingerprint(network.impl().spec)));
-        archive.save_to(temporary);
-    } catch (const c10::Error& e) {
-        std::remove(temporary.c_str());
-        throw InputError(path + ": cannot write the weights: " + e.msg());
-    }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-        std::remove(temporary.c_str());
-        throw InputError(path + ": cannot write the weights");
-    }
+    torch::serialize::OutputArchive archive;
+    writeModelTensors(archive, network.impl().module);
+    archive.write(kFingerprintKey, c10::IValue(architectureFingerprint(network.impl().spec)));
+    writeFileAtomically(path, archiveBytes(archive));
 }
 
 void loadWeights(Network& network, const std::string& path)
 {
     torch::serialize::InputArchive archive;
-    try {
-        archive.load_from(path);
-    } catch (const c10::Error& e) {
-        throw InputError(path + ": cannot read the weights (missing or not a weights file)");
-    }
+    loadArchive(archive, path, "a weights file");
     c10::IValue stored;
     if (!archive.try_read(kFingerprintKey, stored) || !stored.isString())
         throw ModelError(
@@ -123,12 +150,7 @@ void loadWeights(Network& network, const std::string& path)
     if (stored.toStringRef() != expected)
         throw ModelError(path + ": the weights were saved for another architecture (fingerprint " +
                          stored.toStringRef() + ", this model has " + expected + ")");
-    torch::NoGradGuard noGrad;
-    auto& module = network.impl().module;
-    for (auto& parameter : module->named_parameters())
-        loadTensor(archive, path, parameter.key(), parameter.value(), false);
-    for (auto& buffer : module->named_buffers())
-        loadTensor(archive, path, buffer.key(), buffer.value(), true);
+    readModelTensors(archive, path, network.impl().module);
 }
 
 } // namespace atelier

@@ -68,8 +68,9 @@ private Q_SLOTS:
         QVERIFY(folder.dirName().startsWith("cnn_small-"));
         QStringList files = folder.entryList(QDir::Files, QDir::Name);
         QCOMPARE(files,
-                 QStringList({"batch_losses.csv", "confusion.csv", "history.csv", "metrics.json",
-                              "misclassified.csv", "model.pt", "per_class.csv", "preset.yaml"}));
+                 QStringList({"batch_losses.csv", "checkpoint.pt", "confusion.csv", "history.csv",
+                              "metrics.json", "misclassified.csv", "model.pt", "per_class.csv",
+                              "preset.yaml", "train.lock"}));
 
         const QStringList history = readLines(folder.filePath("history.csv"));
         QCOMPARE(history.size(), 3);

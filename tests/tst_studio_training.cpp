@@ -18,6 +18,7 @@
 #include "ui/train_view.h"
 #include "ui/training_controller.h"
 
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QListWidget>
@@ -175,6 +176,83 @@ private Q_SLOTS:
         QVERIFY(finished.wait(60000));
         QCOMPARE(run->status, QStringLiteral("interrupted"));
         QCOMPARE(loadRun(run->folder.toStdString()).metrics.status, std::string("interrupted"));
+    }
+
+    // A run killed after its first epoch (a checkpoint, no results) and a damaged folder are
+    // listed as such; Resume Run continues the first with live charts to a complete run.
+    void stoppedRunsAreListedAndResumeWithLiveCharts()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("resumable"));
+        Preset preset = test::shippedPreset(QStringLiteral("mlp_small"));
+        preset.training.epochs = 3;
+        preset.data.devFraction = 0.05;
+        SessionOptions options;
+        options.outDirectory = out.toStdString();
+        options.limit = 2000;
+        QString folder;
+        {
+            TrainingSession session(preset, *m_data, options);
+            TrainingCallbacks stopAfterOne;
+            stopAfterOne.onEpoch = [](const EpochReport& report) { return report.record.epoch < 1; };
+            session.run(stopAfterOne);
+            folder = QString::fromStdString(session.folder());
+        }
+        QVERIFY(QFile::remove(folder + QStringLiteral("/metrics.json"))); // as after kill -9
+        const QString damaged = out + QStringLiteral("/damaged-run");
+        QVERIFY(QDir().mkpath(damaged));
+        QVERIFY(QFile::copy(folder + QStringLiteral("/preset.yaml"),
+                            damaged + QStringLiteral("/preset.yaml")));
+        QFile metrics(damaged + QStringLiteral("/metrics.json"));
+        QVERIFY(metrics.open(QIODevice::WriteOnly));
+        metrics.write("{\"status\": ");
+        metrics.close();
+
+        auto window = makeWindow(QStringLiteral("mlp_small.yaml"), 3, 2000);
+        TrainView* view = window->trainView();
+        view->setRunsDirectory(out);
+        int row = -1, damagedRow = -1;
+        for (int r = 0; r < view->runs()->rowCount(); ++r) {
+            if (view->runs()->run(r)->folder == folder)
+                row = r;
+            if (view->runs()->run(r)->folder == damaged)
+                damagedRow = r;
+        }
+        QVERIFY(row >= 0 && damagedRow >= 0);
+        const QModelIndex status = view->runs()->index(row, RunListModel::StatusColumn);
+        QCOMPARE(status.data().toString(), QStringLiteral("incomplete (1 of 3 epochs)"));
+        QVERIFY2(status.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Resume")),
+                 qPrintable(status.data(Qt::ToolTipRole).toString()));
+        const QModelIndex damagedStatus = view->runs()->index(damagedRow, RunListModel::StatusColumn);
+        QCOMPARE(damagedStatus.data().toString(), QStringLiteral("damaged"));
+        QVERIFY2(damagedStatus.data(Qt::ToolTipRole).toString().contains(QStringLiteral("metrics.json")),
+                 qPrintable(damagedStatus.data(Qt::ToolTipRole).toString()));
+
+        view->selectRuns({damagedRow});
+        QVERIFY(!view->resumeRunButton()->isEnabled());
+        view->selectRuns({row});
+        QVERIFY(view->resumeRunButton()->isEnabled());
+        const auto run = view->runs()->run(row);
+        QCOMPARE(int(run->history.size()), 1);
+        QSignalSpy epochs(window->training(), &TrainingController::epochFinished);
+        QSignalSpy finished(window->training(), &TrainingController::finished);
+        QTest::mouseClick(view->resumeRunButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(epochs.count(), 2); // epochs 2 and 3 only
+        QCOMPARE(run->status, QStringLiteral("completed"));
+        QCOMPARE(int(run->history.size()), 3);
+        // Every batch once, in order: nothing of the stopped epoch drawn twice.
+        QVERIFY(run->batchesPerEpoch > 0);
+        QCOMPARE(int(run->batchLosses.size()), 3 * run->batchesPerEpoch);
+        for (std::size_t i = 0; i < run->batchLosses.size(); ++i) {
+            QCOMPARE(run->batchLosses[i].epoch, int(i) / run->batchesPerEpoch + 1);
+            QCOMPARE(run->batchLosses[i].batch, int(i) % run->batchesPerEpoch + 1);
+        }
+        view->refreshCharts();
+        const RunRecord record = loadRun(folder.toStdString());
+        QCOMPARE(record.metrics.status, std::string("completed"));
+        QCOMPARE(int(record.history.size()), 3);
+        QCOMPARE(record.history.front().loss, run->history.front().loss);
+        QVERIFY(!view->resumeRunButton()->isEnabled());
     }
 
     void closingTheWindowWhileTrainingKeepsTheRun()

@@ -1,7 +1,9 @@
 // Everything the studio knows about one run.
 #include "run_data.h"
 
+#include "core/checkpoint.h"
 #include "core/model_analysis.h"
+#include "core/run_lock.h"
 
 #include <QFileInfo>
 #include <cmath>
@@ -78,6 +80,56 @@ RunData RunData::fromRecord(const RunRecord& record)
     run.seconds = record.metrics.trainSeconds;
     run.finalBestEpoch = record.metrics.bestEpoch;
     run.test = record.test;
+    // A stopped run whose checkpoint has epochs left can go on.
+    if (record.metrics.status != "completed" && hasCheckpoint(record.folder)) {
+        try {
+            const CheckpointInfo info = readCheckpointInfo(record.folder);
+            run.resumable = !info.trainingFinished();
+            run.epochsPlanned = info.epochsPlanned;
+        } catch (const std::exception& error) {
+            run.problem = QString::fromUtf8(error.what());
+        }
+    }
+    return run;
+}
+
+RunData RunData::fromUnfinishedFolder(const QString& folder)
+{
+    RunData run;
+    run.folder = folder;
+    run.name = QFileInfo(folder).fileName();
+    const std::string path = folder.toStdString();
+    if (isRunFolderLocked(path)) {
+        run.status = QStringLiteral("training elsewhere");
+        run.problem = QStringLiteral("another process is training this run now");
+        return run;
+    }
+    if (!hasCheckpoint(path)) {
+        run.status = QStringLiteral("incomplete");
+        run.problem = QStringLiteral("stopped before its first epoch ended: nothing to resume");
+        return run;
+    }
+    try {
+        const ResumableRun resumable = loadResumableRun(path);
+        run.preset = resumable.preset;
+        if (!resumable.preset.name.empty())
+            run.name = QString::fromStdString(resumable.preset.name);
+        run.status = QStringLiteral("incomplete");
+        run.resumable = true;
+        run.epochsPlanned = resumable.checkpoint.epochsPlanned;
+        run.history = resumable.history;
+        run.batchLosses = resumable.batchLosses;
+        for (const BatchLoss& b : run.batchLosses)
+            run.batchesPerEpoch = std::max(run.batchesPerEpoch, b.batch);
+        run.parameters = analyzeModel(run.preset.model, kNumClasses).totalParams();
+        run.problem = QStringLiteral("stopped after epoch %1 of %2 without writing its results; "
+                                     "Resume continues it from there")
+                          .arg(resumable.checkpoint.epochsDone)
+                          .arg(resumable.checkpoint.epochsPlanned);
+    } catch (const std::exception& error) {
+        run.status = QStringLiteral("damaged");
+        run.problem = QString::fromUtf8(error.what());
+    }
     return run;
 }
 

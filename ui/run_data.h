@@ -18,7 +18,14 @@ struct RunData
 {
     QString folder;
     QString name;
-    QString status; // "training", "paused", "completed", "interrupted", "diverged", "failed"
+    // "training", "paused", "completed", "interrupted", "diverged", "failed", and for folders
+    // that hold no complete run: "incomplete" (stopped before writing its results: killed,
+    // crashed, full disk), "training elsewhere" (another process holds it), "damaged"
+    QString status;
+    // A checkpoint can continue it (train --resume, the Train view's Resume).
+    bool resumable = false;
+    int epochsPlanned = 0; // of an incomplete run, for "3 of 10 epochs"
+    QString problem;       // why an incomplete or damaged folder is what it is
     Preset preset;
     qint64 parameters = 0;
     QString deviceName;
@@ -43,6 +50,9 @@ struct RunData
     double trainingSeconds() const; // finished: as measured; live: the epochs so far
 
     static RunData fromRecord(const RunRecord& record);
+    // A folder without results: incomplete (with a checkpoint, resumable), training
+    // elsewhere, or damaged; never throws.
+    static RunData fromUnfinishedFolder(const QString& folder);
 };
 
 } // namespace atelier::ui

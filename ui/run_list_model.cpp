@@ -28,14 +28,26 @@ int RunListModel::addFolders(const QString& directory)
         const bool known = std::any_of(m_runs.begin(), m_runs.end(), [&](const auto& run) {
             return QFileInfo(run->folder).absoluteFilePath() == folder;
         });
-        if (known || !QFileInfo::exists(folder + QStringLiteral("/metrics.json")))
+        // Only run folders: the preset is the first file a run writes.
+        if (known || !QFileInfo::exists(folder + QStringLiteral("/preset.yaml")))
             continue;
-        try {
-            addRun(std::make_shared<RunData>(RunData::fromRecord(loadRun(folder.toStdString()))));
-            ++added;
-        } catch (const std::exception&) {
-            // A damaged folder is not a run to compare; `atelier-cli eval` explains it.
+        std::shared_ptr<RunData> run;
+        if (QFileInfo::exists(folder + QStringLiteral("/metrics.json"))) {
+            try {
+                run = std::make_shared<RunData>(RunData::fromRecord(loadRun(folder.toStdString())));
+            } catch (const std::exception& error) {
+                // Listed, not skipped: the user sees which folder is damaged and why.
+                run = std::make_shared<RunData>();
+                run->folder = folder;
+                run->name = entry.fileName();
+                run->status = QStringLiteral("damaged");
+                run->problem = QString::fromUtf8(error.what());
+            }
+        } else {
+            run = std::make_shared<RunData>(RunData::fromUnfinishedFolder(folder));
         }
+        addRun(run);
+        ++added;
     }
     return added;
 }
@@ -108,7 +120,11 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
         case NameColumn:
             return run.name;
         case StatusColumn:
-            return run.status;
+            if (run.status == QLatin1String("incomplete") && run.resumable)
+                return QStringLiteral("incomplete (%1 of %2 epochs)")
+                    .arg(run.history.size())
+                    .arg(run.epochsPlanned);
+            return run.resumable ? QStringLiteral("%1 (resumable)").arg(run.status) : run.status;
         case ParamsColumn:
             return QString::fromStdString(withThousands(run.parameters));
         case BestEpochColumn:
@@ -126,7 +142,7 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
         }
     }
     if (role == Qt::ToolTipRole)
-        return run.folder;
+        return run.problem.isEmpty() ? run.folder : run.folder + QLatin1Char('\n') + run.problem;
     if (role == Qt::TextAlignmentRole && index.column() >= ParamsColumn)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return {};

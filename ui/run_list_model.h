@@ -34,8 +34,9 @@ public:
     explicit RunListModel(QObject* parent = nullptr);
 
     int addRun(std::shared_ptr<RunData> run); // returns its row
-    // Reads every complete run folder directly inside `directory` that is not listed yet;
-    // returns how many were added. Incomplete folders (still training, crashed) are skipped.
+    // Reads every run folder directly inside `directory` that is not listed yet; returns how
+    // many were added. Folders without results are listed too, as incomplete (resumable when
+    // a checkpoint can continue them), training elsewhere, or damaged (with the reason).
     int addFolders(const QString& directory);
     void runChanged(const RunData* run);
     std::shared_ptr<RunData> run(int row) const { return m_runs.at(std::size_t(row)); }

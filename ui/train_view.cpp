@@ -144,10 +144,18 @@ QWidget* TrainView::buildControls()
             m_controller->pause();
     });
     connect(m_stop, &QPushButton::clicked, m_controller, &TrainingController::stop);
+    m_resumeRun = new QPushButton(style()->standardIcon(QStyle::SP_MediaSeekForward),
+                                  QStringLiteral("Resume Run"));
+    connect(m_resumeRun, &QPushButton::clicked, this, [this] {
+        QString why;
+        if (!resumeSelectedRun(&why))
+            Q_EMIT statusMessage(why);
+    });
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
     buttons->addWidget(m_pause);
     buttons->addWidget(m_stop);
+    buttons->addWidget(m_resumeRun);
 
     layout->addWidget(m_form);
     layout->addWidget(sessionBox);
@@ -275,6 +283,16 @@ void TrainView::updateButtons()
                                              : QStringLiteral("Train the current preset"));
     m_pause->setEnabled(running);
     m_stop->setEnabled(running);
+    const auto selected = selectedRuns();
+    const bool oneResumable = selected.size() == 1 && selected.front()->resumable;
+    m_resumeRun->setEnabled(!running && dataReady && oneResumable);
+    m_resumeRun->setToolTip(
+        running       ? QStringLiteral("A training is running")
+        : !oneResumable ? QStringLiteral("Select one stopped run that has epochs left (its "
+                                         "status says incomplete or resumable)")
+        : !dataReady    ? QStringLiteral("The dataset is not loaded")
+                        : QStringLiteral("Continue %1 from its last completed epoch")
+                              .arg(selected.front()->name));
     const bool paused = m_controller->isPaused();
     m_pause->setText(paused ? QStringLiteral("Resume") : QStringLiteral("Pause"));
     m_pause->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
@@ -303,6 +321,7 @@ std::vector<std::shared_ptr<RunData>> TrainView::selectedRuns() const
 void TrainView::selectionChanged()
 {
     refreshCharts();
+    updateButtons();
     const QModelIndex current = m_runTable->selectionModel()->currentIndex();
     const auto runs = selectedRuns();
     if (current.isValid() && m_runTable->selectionModel()->isRowSelected(current.row()))

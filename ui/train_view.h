@@ -30,6 +30,7 @@ struct BatchUpdate;
 struct EpochUpdate;
 struct RunFinished;
 struct RunStarted;
+struct TrainingJob;
 
 class TrainView : public QWidget
 {
@@ -41,6 +42,9 @@ public:
 
     // Trains the document's preset; false (with the reason in `whyNot`) when it cannot.
     bool startTraining(QString* whyNot = nullptr);
+    // Continues the selected stopped run (incomplete, or interrupted with epochs left) from
+    // its checkpoint, with live charts; false (with the reason) when it cannot.
+    bool resumeSelectedRun(QString* whyNot = nullptr);
 
     RunListModel* runs() const { return m_runs; }
     QTableView* runTable() const { return m_runTable; }
@@ -52,6 +56,7 @@ public:
     QPushButton* startButton() const { return m_start; }
     QPushButton* pauseButton() const { return m_pause; }
     QPushButton* stopButton() const { return m_stop; }
+    QPushButton* resumeRunButton() const { return m_resumeRun; }
 
     void setRunsDirectory(const QString& directory);
     QString runsDirectory() const { return m_runsDirectory; }
@@ -80,6 +85,7 @@ private:
     QWidget* buildCharts();
     QWidget* buildRunList();
     void updateButtons();
+    bool startJob(TrainingJob job, std::shared_ptr<RunData> run, QString* whyNot);
     void onStarted(const RunStarted& started);
     void onBatch(const BatchUpdate& update);
     void onEpoch(const EpochUpdate& update);
@@ -97,6 +103,7 @@ private:
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;
     QPushButton* m_stop = nullptr;
+    QPushButton* m_resumeRun = nullptr;
     CurveChart* m_lossChart = nullptr;
     CurveChart* m_accuracyChart = nullptr;
     CurveChart* m_batchChart = nullptr;
@@ -111,6 +118,7 @@ private:
     QLabel* m_progressLabel = nullptr;
     QString m_runsDirectory;
     std::shared_ptr<RunData> m_live;
+    bool m_liveIsResumed = false; // m_live is a stopped run that was continued
     qint64 m_liveTrainCount = 0;
     bool m_chartsDirty = false;
     QElapsedTimer m_progressClock;

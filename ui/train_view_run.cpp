@@ -9,6 +9,7 @@
 #include "training_controller.h"
 
 #include <QLabel>
+#include <algorithm>
 #include <QProgressBar>
 #include <QSpinBox>
 
@@ -38,24 +39,60 @@ bool TrainView::startTraining(QString* whyNot)
     job.preset = m_document->preset();
     if (job.preset.name.empty())
         job.preset.name = "untitled";
-    job.data = m_data->dataset();
-    job.dataDirectory = m_data->directory();
     job.outDirectory = m_runsDirectory;
     job.limit = std::size_t(m_limit->value());
-    job.threads = m_threads->value();
 
-    m_live = std::make_shared<RunData>();
-    m_live->name = qs(job.preset.name);
-    m_live->status = QStringLiteral("starting");
-    m_live->preset = job.preset;
-    m_live->parameters = m_document->layers()->report().totalParams();
-    if (!m_controller->start(job))
+    auto run = std::make_shared<RunData>();
+    run->name = qs(job.preset.name);
+    run->preset = job.preset;
+    run->parameters = m_document->layers()->report().totalParams();
+    return startJob(std::move(job), std::move(run), whyNot);
+}
+
+bool TrainView::resumeSelectedRun(QString* whyNot)
+{
+    auto refuse = [whyNot](const QString& reason) {
+        if (whyNot)
+            *whyNot = reason;
+        return false;
+    };
+    if (m_controller->isRunning())
         return refuse(QStringLiteral("A training is already running."));
-    const int row = m_runs->addRun(m_live);
+    if (m_data->state() != DatasetController::State::Ready)
+        return refuse(QStringLiteral("The dataset is not loaded (see the Data view)."));
+    const auto selected = selectedRuns();
+    if (selected.size() != 1 || !selected.front()->resumable)
+        return refuse(QStringLiteral("Select one stopped run that has epochs left."));
+    TrainingJob job;
+    job.resumeFolder = selected.front()->folder;
+    return startJob(std::move(job), selected.front(), whyNot);
+}
+
+bool TrainView::startJob(TrainingJob job, std::shared_ptr<RunData> run, QString* whyNot)
+{
+    job.data = m_data->dataset();
+    job.dataDirectory = m_data->directory();
+    job.threads = m_threads->value();
+    const bool resuming = !job.resumeFolder.isEmpty();
+    if (!m_controller->start(job)) {
+        if (whyNot)
+            *whyNot = QStringLiteral("A training is already running.");
+        return false;
+    }
+    m_live = std::move(run);
+    m_liveIsResumed = resuming;
+    m_live->status = QStringLiteral("starting");
+    int row = m_runs->rowOf(m_live.get());
+    if (row < 0)
+        row = m_runs->addRun(m_live);
+    else
+        m_runs->runChanged(m_live.get());
     selectRuns({row});
     m_status->show();
-    m_progressLabel->setText(QStringLiteral("Preparing %1 …").arg(m_live->name));
+    m_progressLabel->setText(
+        QStringLiteral("%1 %2 …").arg(resuming ? "Resuming" : "Preparing", m_live->name));
     m_progress->setValue(0);
+    updateButtons();
     return true;
 }
 
@@ -65,6 +102,28 @@ void TrainView::onStarted(const RunStarted& started)
         return;
     m_live->folder = started.folder;
     m_live->deviceName = started.deviceName;
+    if (m_liveIsResumed) {
+        // The run goes on from its checkpoint: what came after it (the epoch in progress at
+        // the stop, the results of the stop) is trained again and must not be drawn twice.
+        auto& history = m_live->history;
+        history.erase(std::remove_if(history.begin(), history.end(),
+                                     [&](const EpochRecord& r) {
+                                         return r.epoch > started.resumedEpochs;
+                                     }),
+                      history.end());
+        auto& losses = m_live->batchLosses;
+        losses.erase(std::remove_if(losses.begin(), losses.end(),
+                                    [&](const BatchLoss& b) {
+                                        return b.epoch > started.resumedEpochs;
+                                    }),
+                     losses.end());
+        m_live->hasResult = false;
+        m_live->resumable = false;
+        m_live->problem.clear();
+        m_live->test = {};
+        m_live->devConfusion.reset();
+        m_chartsDirty = true;
+    }
     m_live->status = QStringLiteral("training");
     m_liveTrainCount = started.trainCount;
     m_runs->runChanged(m_live.get());
@@ -155,7 +214,14 @@ void TrainView::onFinished(const RunFinished& finished)
 
 void TrainView::onFailed(const QString& message)
 {
-    if (m_live) {
+    if (m_live && m_liveIsResumed) {
+        // The folder is as it was: still a stopped run that can be continued later.
+        m_live->status = QStringLiteral("incomplete");
+        m_live->resumable = true;
+        m_live->problem = message;
+        m_runs->runChanged(m_live.get());
+        m_live.reset();
+    } else if (m_live) {
         m_live->status = QStringLiteral("failed");
         m_runs->runChanged(m_live.get());
         m_live.reset();

@@ -82,7 +82,11 @@ void TrainingWorker::execute(const TrainingJob& job)
     options.dataDirectory = job.dataDirectory.toStdString();
     options.limit = job.limit;
     options.threads = threads;
-    TrainingSession session(job.preset, *job.data, options);
+    const std::unique_ptr<TrainingSession> owned =
+        job.resumeFolder.isEmpty()
+            ? std::make_unique<TrainingSession>(job.preset, *job.data, options)
+            : TrainingSession::resume(job.resumeFolder.toStdString(), *job.data, options);
+    TrainingSession& session = *owned;
     Trainer& trainer = session.trainer();
 
     RunStarted started;
@@ -93,6 +97,7 @@ void TrainingWorker::execute(const TrainingJob& job)
     started.trainCount = qint64(trainer.trainCount());
     started.devCount = qint64(trainer.devCount());
     started.parameters = session.parameters();
+    started.resumedEpochs = session.resumedEpochs();
     Q_EMIT this->started(started);
     setTrainer(&trainer);
 

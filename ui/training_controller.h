@@ -25,6 +25,9 @@ struct TrainingJob
     QString outDirectory;
     std::size_t limit = 0; // class-balanced subset of the training images (0: all)
     int threads = 0;       // 0: all cores
+    // Set: continue the run in this folder from its checkpoint, with the folder's preset
+    // and subset (preset, limit and outDirectory are then not used).
+    QString resumeFolder;
 };
 
 struct RunStarted
@@ -36,6 +39,7 @@ struct RunStarted
     qint64 trainCount = 0;
     qint64 devCount = 0;
     qint64 parameters = 0;
+    int resumedEpochs = 0; // complete epochs before this start (a resumed run)
 };
 
 struct BatchUpdate

@@ -1,7 +1,10 @@
 // `atelier-cli train PRESET`: trains on Fashion-MNIST, writes a run folder, prints the test
-// result. Ctrl-C stops after the current batch and still writes the folder (exit 130).
+// result. Ctrl-C, SIGTERM and SIGHUP stop after the current batch and still write the folder
+// (exit 130); `train --resume RUN_DIR` continues such a run, or a killed one, from its
+// checkpoint.
 #include "commands.h"
 #include "common.h"
+#include "core/checkpoint.h"
 #include "core/dataset.h"
 #include "core/errors.h"
 #include "core/text_format.h"
@@ -13,6 +16,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <unistd.h>
 
@@ -31,20 +35,63 @@ struct TrainOptions
     std::string device;  // empty: as in the preset
     int threads = 0;     // 0: all cores
     bool quiet = false;
+    std::string resume; // a run folder to continue instead of a preset
+    bool outGiven = false;
 };
 
 std::atomic<Trainer*> g_activeTrainer{nullptr};
 
-extern "C" void onInterrupt(int)
+// Ctrl-C, and what kill, systemd, a closed terminal and Slurm's time limit send.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+extern "C" void onStopSignal(int)
 {
     if (Trainer* trainer = g_activeTrainer.load())
         trainer->requestStop();
-    std::signal(SIGINT, SIG_DFL); // a second Ctrl-C ends the process at once
+    // A second signal ends the process at once (sigaction is async-signal-safe).
+    struct sigaction defaultAction
+    {
+    };
+    defaultAction.sa_handler = SIG_DFL;
+    for (int signal : kStopSignals)
+        ::sigaction(signal, &defaultAction, nullptr);
 }
 
-int runTrain(const TrainOptions& options)
+// While it lives, the stop signals stop `trainer` after the current batch; the run is then
+// written as interrupted (best weights kept) and resumable.
+class StopSignalsStopTraining
 {
-    Preset preset = loadTrainablePreset(options.preset);
+public:
+    explicit StopSignalsStopTraining(Trainer& trainer)
+    {
+        g_activeTrainer = &trainer;
+        struct sigaction action
+        {
+        };
+        action.sa_handler = onStopSignal;
+        sigemptyset(&action.sa_mask);
+        for (int signal : kStopSignals)
+            ::sigaction(signal, &action, nullptr);
+    }
+    ~StopSignalsStopTraining()
+    {
+        struct sigaction defaultAction
+        {
+        };
+        defaultAction.sa_handler = SIG_DFL;
+        for (int signal : kStopSignals)
+            ::sigaction(signal, &defaultAction, nullptr);
+        g_activeTrainer = nullptr;
+    }
+    StopSignalsStopTraining(const StopSignalsStopTraining&) = delete;
+    StopSignalsStopTraining& operator=(const StopSignalsStopTraining&) = delete;
+};
+
+// The preset with the command line's overrides, checked as it will be trained (a larger
+// --batch-size may not fit in memory where the preset's does).
+Preset presetWithOverrides(const TrainOptions& options)
+{
+    Preset preset = loadPreset(options.preset);
     if (options.epochs > 0)
         preset.training.epochs = options.epochs;
     if (options.batchSize > 0)
@@ -55,9 +102,49 @@ int runTrain(const TrainOptions& options)
         preset.training.device = options.device == "cpu"    ? DeviceChoice::Cpu
                                  : options.device == "cuda" ? DeviceChoice::Cuda
                                                             : DeviceChoice::Auto;
+    checkTrainable(preset, options.preset);
+    return preset;
+}
+
+// What a resumed run cannot change without giving another run than the one it continues.
+void refuseOverridesOnResume(const TrainOptions& options)
+{
+    const char* option = !options.preset.empty() ? "a preset"
+                         : options.batchSize > 0 ? "--batch-size"
+                         : options.seed >= 0     ? "--seed"
+                         : options.limit > 0     ? "--limit"
+                         : !options.device.empty() ? "--device"
+                         : options.outGiven      ? "--out"
+                                                 : nullptr;
+    if (option)
+        throw InputError(std::string("--resume continues the run in its folder with its own "
+                                     "settings; ") +
+                         option + " cannot be given with it (only --epochs, --threads, --data, --quiet)");
+}
+
+std::unique_ptr<TrainingSession> startSession(const TrainOptions& options, const Preset& preset,
+                                              const FashionMnist& data,
+                                              const SessionOptions& sessionOptions)
+{
+    if (options.resume.empty())
+        return std::make_unique<TrainingSession>(preset, data, sessionOptions);
+    return TrainingSession::resume(options.resume, data, sessionOptions, options.epochs);
+}
+
+int runTrain(const TrainOptions& options)
+{
+    if (!options.resume.empty())
+        refuseOverridesOnResume(options);
+    else if (options.preset.empty())
+        throw InputError("train: give a preset file, or --resume RUN_DIR");
+    // Checked before the data is loaded: a bad preset is refused at once.
+    const Preset requested = options.resume.empty() ? presetWithOverrides(options) : Preset{};
     const int threads = configureThreads(options.threads);
 
-    const std::string dataDirectory = resolveDataDirectory(options.dataDirectory);
+    std::string dataDirectory = options.dataDirectory;
+    if (dataDirectory.empty() && !options.resume.empty() && hasCheckpoint(options.resume))
+        dataDirectory = readCheckpointInfo(options.resume).dataDirectory;
+    dataDirectory = resolveDataDirectory(dataDirectory);
     if (!options.quiet)
         std::cerr << "Loading Fashion-MNIST from " << dataDirectory << " ...\n";
     const FashionMnist data = loadFashionMnist(dataDirectory);
@@ -66,17 +153,22 @@ int runTrain(const TrainOptions& options)
     sessionOptions.dataDirectory = dataDirectory;
     sessionOptions.limit = std::size_t(options.limit);
     sessionOptions.threads = threads;
-    TrainingSession session(preset, data, sessionOptions);
-    Trainer& trainer = session.trainer();
-    const std::string& folder = session.folder();
+    const std::unique_ptr<TrainingSession> session = startSession(options, requested, data, sessionOptions);
+    const Preset& preset = session->preset();
+    Trainer& trainer = session->trainer();
+    const std::string& folder = session->folder();
     const std::string name = preset.name.empty() ? "run" : preset.name;
-    if (!options.quiet)
-        std::cerr << "Training " << name << " (" << withThousands(session.parameters())
+    if (!options.quiet) {
+        if (session->resumedEpochs() > 0)
+            std::cerr << "Resuming " << folder << " after epoch " << session->resumedEpochs()
+                      << "\n";
+        std::cerr << "Training " << name << " (" << withThousands(session->parameters())
                   << " parameters) on " << trainer.device().kind() << " (" << trainer.device().name
                   << "), " << threads << " threads: " << trainer.trainCount() << " train / "
                   << trainer.devCount() << " dev images, " << preset.training.epochs
                   << (preset.training.epochs == 1 ? " epoch" : " epochs") << ", batch "
                   << preset.training.batchSize << ", seed " << preset.training.seed << "\n";
+    }
 
     ProgressPrinter printer(options.quiet, ::isatty(STDERR_FILENO) == 1);
     TrainingCallbacks callbacks;
@@ -89,17 +181,20 @@ int runTrain(const TrainOptions& options)
         return true;
     };
 
-    g_activeTrainer = &trainer;
-    std::signal(SIGINT, onInterrupt);
-    TrainingResult result = session.run(callbacks);
-    std::signal(SIGINT, SIG_DFL);
-    g_activeTrainer = nullptr;
+    TrainingResult result;
+    {
+        const StopSignalsStopTraining signals(trainer);
+        result = session->run(callbacks);
+    }
     printer.finish();
 
     if (!options.quiet)
         std::cerr << "Finished: " << result.message
                   << (result.restoredBest && result.bestEpoch > 0
                           ? "; kept the weights of epoch " + std::to_string(result.bestEpoch)
+                          : "")
+                  << (result.status == RunStatus::Interrupted
+                          ? "\nResume with: atelier-cli train --resume " + folder
                           : "")
                   << "\n";
     std::printf("status: %s\n", runStatusName(result.status).c_str());
@@ -116,26 +211,36 @@ Command addTrainCommand(CLI::App& app)
     auto options = std::make_shared<TrainOptions>();
     CLI::App* command =
         app.add_subcommand("train", "Train a preset on Fashion-MNIST and write a run folder");
-    command->add_option("preset", options->preset, "Preset file (YAML)")->required();
+    command->add_option("preset", options->preset, "Preset file (YAML)");
+    command->add_option("--resume", options->resume,
+                        "Continue the interrupted or killed run in this run folder from its "
+                        "last completed epoch");
     command->add_option("--data", options->dataDirectory,
                         "Folder with the Fashion-MNIST IDX files");
-    command->add_option("--out", options->outDirectory, "Folder for run folders (default: runs)");
+    CLI::Option* out = command
+                           ->add_option("--out", options->outDirectory,
+                                        "Folder for run folders (default: runs)")
+                           ->check(nonEmpty());
+    // The same ranges as the preset keys they override (docs/presets.md).
     command->add_option("--epochs", options->epochs, "Override the preset's epochs")
-        ->check(CLI::Range(1, 10000));
+        ->check(integerIn(1, 10000));
     command->add_option("--batch-size", options->batchSize, "Override the preset's batch size")
-        ->check(CLI::Range(1, 60000));
+        ->check(integerIn(1, 60000));
     command
         ->add_option("--limit", options->limit,
                      "Train on a class-balanced subset of N training images")
-        ->check(CLI::Range(1LL, 60000LL));
+        ->check(integerIn(1, 60000));
     command->add_option("--seed", options->seed, "Override the preset's training seed")
-        ->check(CLI::NonNegativeNumber);
+        ->check(integerIn(0, std::numeric_limits<long long>::max()));
     command->add_option("--device", options->device, "auto, cpu or cuda (default: the preset's)")
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     command->add_option("--threads", options->threads, "CPU threads (default: all cores)")
-        ->check(CLI::Range(1, 1024));
+        ->check(integerIn(1, 1024));
     command->add_flag("--quiet,-q", options->quiet, "Print only the results");
-    return {command, [options] { return runTrain(*options); }};
+    return {command, [options, out] {
+                options->outGiven = out->count() > 0;
+                return runTrain(*options);
+            }};
 }
 
 } // namespace atelier::cli
