@@ -28,6 +28,7 @@
 #include <QStyle>
 #include <QTabWidget>
 #include <QToolBar>
+#include <initializer_list>
 
 namespace atelier::ui {
 namespace {
@@ -102,7 +103,16 @@ MainWindow::MainWindow(QWidget* parent)
     updateTrainAction();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Qt deletes this window's children in ~QWidget, when the MainWindow (and QMainWindow) part
+    // of the object is already destroyed: a state owner or view that signals while it dies (the
+    // document's undo stack reports "clean" as it clears itself) would call a slot of a dead
+    // window. Cut every connection from them to this window while it is still whole.
+    for (QObject* sender : std::initializer_list<QObject*>{
+             m_document, m_document->layers(), m_dataset, m_training, m_dataView, m_trainView})
+        sender->disconnect(this);
+}
 
 void MainWindow::createActions()
 {

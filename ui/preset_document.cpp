@@ -27,6 +27,13 @@ PresetDocument::PresetDocument(QObject* parent) : QObject(parent)
     connect(&m_layers, &LayerStackModel::insertRequested, this, &PresetDocument::addLayer);
 }
 
+PresetDocument::~PresetDocument()
+{
+    // The undo stack clears itself when it is destroyed, after m_filePath, and reports "clean":
+    // without this the document would announce a change while it is half destroyed.
+    m_undo.disconnect(this);
+}
+
 Preset PresetDocument::preset() const
 {
     Preset preset = m_rest;

@@ -17,6 +17,8 @@ class PresetDocument : public QObject
 
 public:
     explicit PresetDocument(QObject* parent = nullptr);
+    // Silent: a document never signals while it is being destroyed.
+    ~PresetDocument() override;
 
     // The whole preset as it would be saved.
     Preset preset() const;
