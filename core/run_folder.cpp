@@ -2,7 +2,9 @@
 #include "run_folder.h"
 
 #include "atomic_file.h"
+#include "checkpoint.h"
 #include "errors.h"
+#include "run_lock.h"
 #include "text_format.h"
 #include "weights.h"
 
@@ -213,10 +215,17 @@ void checkCompleteRunFolder(const std::string& folder)
     if (!S_ISDIR(info.st_mode))
         throw InputError(folder + ": not a folder (expected a run folder)");
     const std::string metrics = folder + "/metrics.json";
-    if (const int error = statError(metrics, info); error == ENOENT)
-        throw InputError(folder +
-                         ": incomplete run (no metrics.json): it is still training, or it stopped "
-                         "before it could finish writing");
+    if (const int error = statError(metrics, info); error == ENOENT) {
+        if (isRunFolderLocked(folder))
+            throw InputError(folder + ": incomplete run (no metrics.json): another process is "
+                                      "training it now");
+        throw InputError(folder + ": incomplete run (no metrics.json): it stopped before it "
+                                  "could finish writing" +
+                         std::string(hasCheckpoint(folder)
+                                         ? "; continue it with: atelier-cli train --resume " +
+                                               folder
+                                         : ""));
+    }
     else if (error != 0)
         throw InputError(metrics + ": cannot open: " + std::strerror(error));
 }

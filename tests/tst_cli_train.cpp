@@ -14,12 +14,6 @@ using namespace atelier::test;
 
 namespace {
 
-QString valueOf(const QString& output, const QString& key)
-{
-    const QRegularExpression line("^" + key + ": (.*)$", QRegularExpression::MultilineOption);
-    return line.match(output).captured(1).trimmed();
-}
-
 QJsonObject readMetrics(const QString& folder)
 {
     QFile file(folder + "/metrics.json");

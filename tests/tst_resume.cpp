@@ -89,12 +89,6 @@ QStringList temporaries(const QString& folder)
     return QDir(folder).entryList({"*.tmp.*"}, QDir::Files);
 }
 
-QString valueOf(const QString& output, const QString& key)
-{
-    const QRegularExpression line("^" + key + ": (.*)$", QRegularExpression::MultilineOption);
-    return line.match(output).captured(1).trimmed();
-}
-
 int historyRows(const QString& folder)
 {
     QFile file(folder + "/history.csv");
@@ -328,6 +322,10 @@ private Q_SLOTS:
         QVERIFY(training.process.waitForFinished(30000));
         const QString folder = training.folder();
         QVERIFY(!QFileInfo::exists(folder + "/metrics.json"));
+        const CliResult eval = runCli({"eval", folder});
+        QCOMPARE(eval.exitCode, 2);
+        QVERIFY2(eval.err.contains("continue it with: atelier-cli train --resume " + folder),
+                 qPrintable(eval.err));
 
         const CliResult resumed = runCli({"train", "--resume", folder, "--threads", "2"});
         QCOMPARE(resumed.exitCode, 0);

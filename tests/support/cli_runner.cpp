@@ -2,8 +2,15 @@
 #include "support/cli_runner.h"
 
 #include <QProcess>
+#include <QRegularExpression>
 
 namespace atelier::test {
+
+QString valueOf(const QString& output, const QString& key)
+{
+    const QRegularExpression line("^" + key + ": (.*)$", QRegularExpression::MultilineOption);
+    return line.match(output).captured(1).trimmed();
+}
 
 CliResult runCli(const QStringList& arguments, const QProcessEnvironment& environment,
                  int timeoutMs)

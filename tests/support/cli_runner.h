@@ -13,6 +13,9 @@ struct CliResult
     QString err;
 };
 
+// The value of a `key: value` line of atelier-cli's stdout ("run", "status", ...).
+QString valueOf(const QString& output, const QString& key);
+
 CliResult runCli(const QStringList& arguments,
                  const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment(),
                  int timeoutMs = 300000);
