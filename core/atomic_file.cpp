@@ -89,8 +89,7 @@ std::string readFileBounded(const std::string& path, std::uint64_t maxBytes)
     if (std::uint64_t(info.st_size) > maxBytes) {
         ::close(fd);
         throw InputError(path + ": too large (" + withThousands(std::int64_t(info.st_size)) +
-                         " bytes; at most " + withThousands(std::int64_t(maxBytes)) +
-                         " are read)");
+                         " bytes; at most " + withThousands(std::int64_t(maxBytes)) + " are read)");
     }
     std::string contents;
     contents.resize(std::size_t(info.st_size));

@@ -7,9 +7,8 @@
 #include "internal/weights_archive.h"
 
 #include <ATen/Context.h>
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -103,8 +102,8 @@ void writeHistory(torch::serialize::OutputArchive& archive, const std::vector<Ep
     auto rows = table.accessor<double, 2>();
     for (std::size_t i = 0; i < history.size(); ++i) {
         const EpochRecord& r = history[i];
-        const double values[kHistoryColumns] = {double(r.epoch), r.loss,         r.accuracy,
-                                                r.valLoss,       r.valAccuracy,  r.learningRate,
+        const double values[kHistoryColumns] = {double(r.epoch), r.loss,        r.accuracy,
+                                                r.valLoss,       r.valAccuracy, r.learningRate,
                                                 r.seconds};
         for (std::int64_t c = 0; c < kHistoryColumns; ++c)
             rows[std::int64_t(i)][c] = values[c];
@@ -116,8 +115,8 @@ std::vector<EpochRecord> readHistory(torch::serialize::InputArchive& archive, in
                                      const std::string& path)
 {
     const torch::Tensor table = readTensor(archive, "history", path);
-    if (table.scalar_type() != torch::kFloat64 || table.dim() != 2 ||
-        table.size(0) != epochs || table.size(1) != kHistoryColumns)
+    if (table.scalar_type() != torch::kFloat64 || table.dim() != 2 || table.size(0) != epochs ||
+        table.size(1) != kHistoryColumns)
         damaged(path, "the history does not have one row per epoch");
     auto rows = table.accessor<double, 2>();
     std::vector<EpochRecord> history(static_cast<std::size_t>(epochs));
@@ -181,9 +180,8 @@ void readOrder(torch::serialize::InputArchive& archive, IndexList& order, const 
         damaged(path, "the shuffle order is malformed");
     if (stored.size(0) != std::int64_t(order.size()))
         throw InputError(path + ": the checkpoint was written for " +
-                         std::to_string(stored.size(0)) +
-                         " training images, but this data gives " + std::to_string(order.size()) +
-                         " (another data set or limit?)");
+                         std::to_string(stored.size(0)) + " training images, but this data gives " +
+                         std::to_string(order.size()) + " (another data set or limit?)");
     std::vector<bool> seen(order.size(), false);
     auto values = stored.accessor<std::int32_t, 1>();
     for (std::size_t i = 0; i < order.size(); ++i) {

@@ -16,8 +16,8 @@ namespace atelier {
 
 struct CheckpointInfo
 {
-    int epochsDone = 0;    // complete epochs in the checkpoint
-    int epochsPlanned = 0; // the preset's epochs when the checkpoint was written
+    int epochsDone = 0;        // complete epochs in the checkpoint
+    int epochsPlanned = 0;     // the preset's epochs when the checkpoint was written
     bool stoppedEarly = false; // the early-stopping rule ended the run: nothing left to train
     std::size_t limit = 0;     // the class-balanced training subset (0: all images)
     std::string dataDirectory; // where the training data came from

@@ -5,12 +5,12 @@
 
 #include "atomic_file.h"
 #include "errors.h"
-#include "model_analysis.h"
-#include "training_memory.h"
-#include "weights.h"
 #include "internal/checkpoint_io.h"
 #include "internal/device_data.h"
+#include "model_analysis.h"
 #include "random.h"
+#include "training_memory.h"
+#include "weights.h"
 
 #include <algorithm>
 #include <atomic>
@@ -273,8 +273,8 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
     checkpointInfo.dataDirectory = s.options.dataDirectory;
     checkpointInfo.fingerprint = architectureFingerprint(s.preset.model);
     if (s.options.resume == ResumeMode::FromCheckpoint) {
-        const CheckpointInfo stored = restoreCheckpoint(s.options.checkpointPath, loop, module,
-                                                        *optimizer, s.torchDevice);
+        const CheckpointInfo stored =
+            restoreCheckpoint(s.options.checkpointPath, loop, module, *optimizer, s.torchDevice);
         if (stored.fingerprint != checkpointInfo.fingerprint)
             throw ModelError(s.options.checkpointPath +
                              ": the checkpoint was written for another architecture");
@@ -288,9 +288,9 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
     }
     auto writeCheckpoint = [&] {
         if (!s.options.checkpointPath.empty())
-            writeFileAtomically(s.options.checkpointPath,
-                                serializeCheckpoint(loop, checkpointInfo, module, *optimizer,
-                                                    s.torchDevice));
+            writeFileAtomically(
+                s.options.checkpointPath,
+                serializeCheckpoint(loop, checkpointInfo, module, *optimizer, s.torchDevice));
     };
 
     TrainingResult result;

@@ -50,8 +50,7 @@ TrainingSession::TrainingSession(const Preset& preset, const FashionMnist& data,
 
 std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& folder,
                                                          const FashionMnist& data,
-                                                         const SessionOptions& options,
-                                                         int epochs)
+                                                         const SessionOptions& options, int epochs)
 {
     if (!isDirectory(folder))
         throw InputError(folder + ": no such run folder");
@@ -72,16 +71,14 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& fold
     if (epochs > 0) {
         if (epochs < info.epochsDone)
             throw InputError(folder + ": cannot resume to " + std::to_string(epochs) +
-                             " epochs: " + std::to_string(info.epochsDone) +
-                             " are already done");
+                             " epochs: " + std::to_string(info.epochsDone) + " are already done");
         preset.training.epochs = epochs;
     }
     struct stat metrics
     {
     };
     const bool finished = ::stat((folder + "/metrics.json").c_str(), &metrics) == 0;
-    const bool nothingLeft =
-        info.stoppedEarly || info.epochsDone >= preset.training.epochs;
+    const bool nothingLeft = info.stoppedEarly || info.epochsDone >= preset.training.epochs;
     if (finished && nothingLeft)
         throw InputError(folder + ": nothing to resume: the run is complete (" +
                          std::to_string(info.epochsDone) + " of " +

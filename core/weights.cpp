@@ -1,8 +1,8 @@
 // Weights files: LibTorch archives with an "atelier_fingerprint" entry.
 #include "weights.h"
 
-#include "errors.h"
 #include "atomic_file.h"
+#include "errors.h"
 #include "internal/weights_archive.h"
 
 #include <cstdint>

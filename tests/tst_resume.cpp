@@ -284,7 +284,8 @@ private Q_SLOTS:
         TrainingCallbacks stopAfterTwo;
         stopAfterTwo.onEpoch = [](const EpochReport& report) { return report.record.epoch < 2; };
         three.run(stopAfterTwo);
-        QVERIFY(refusal(three.folder(), 1).contains("cannot resume to 1 epochs: 2 are already done"));
+        QVERIFY(
+            refusal(three.folder(), 1).contains("cannot resume to 1 epochs: 2 are already done"));
     }
 
     void staleTemporariesOfDeadWritersAreRemoved()
@@ -335,7 +336,8 @@ private Q_SLOTS:
         QCOMPARE(valueOf(resumed.out, "run"), folder);
         const QString expected = valueOf(reference.out, "run");
         QCOMPARE(historyWithoutSeconds(folder), historyWithoutSeconds(expected));
-        QCOMPARE(fileBytes(folder + "/batch_losses.csv"), fileBytes(expected + "/batch_losses.csv"));
+        QCOMPARE(fileBytes(folder + "/batch_losses.csv"),
+                 fileBytes(expected + "/batch_losses.csv"));
         QCOMPARE(fileBytes(folder + "/confusion.csv"), fileBytes(expected + "/confusion.csv"));
         QCOMPARE(valueOf(resumed.out, "test_loss"), valueOf(reference.out, "test_loss"));
         QVERIFY(temporaries(folder).isEmpty());
@@ -404,11 +406,16 @@ private Q_SLOTS:
 
         // How large one checkpoint of this run is, measured on a real one.
         const QStringList arguments = {shortPresetFile("mlp_small", m_dir.filePath("disk")),
-                                       "--epochs", "3", "--limit", "600", "-q"};
-        const CliResult probe =
-            runCli(QStringList{"train"} + arguments + QStringList{"--out", m_dir.filePath("probe")});
+                                       "--epochs",
+                                       "3",
+                                       "--limit",
+                                       "600",
+                                       "-q"};
+        const CliResult probe = runCli(QStringList{"train"} + arguments +
+                                       QStringList{"--out", m_dir.filePath("probe")});
         QCOMPARE(probe.exitCode, 0);
-        const qint64 checkpointBytes = QFileInfo(valueOf(probe.out, "run") + "/checkpoint.pt").size();
+        const qint64 checkpointBytes =
+            QFileInfo(valueOf(probe.out, "run") + "/checkpoint.pt").size();
         QVERIFY(checkpointBytes > 0);
 
         // Leave room for the first checkpoint but not for the second next to it.
@@ -422,8 +429,9 @@ private Q_SLOTS:
         QCOMPARE(full.exitCode, 2);
         QVERIFY2(full.err.contains("No space left on device"), qPrintable(full.err));
         QVERIFY2(!full.err.contains("terminate"), qPrintable(full.err));
-        const QString folder = mountPoint + "/runs/" +
-                               QDir(mountPoint + "/runs").entryList(QDir::Dirs | QDir::NoDotAndDotDot).first();
+        const QString folder =
+            mountPoint + "/runs/" +
+            QDir(mountPoint + "/runs").entryList(QDir::Dirs | QDir::NoDotAndDotDot).first();
         QVERIFY(temporaries(folder).isEmpty());
         QCOMPARE(readCheckpointInfo(folder.toStdString()).epochsDone, 1);
 

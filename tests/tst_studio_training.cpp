@@ -19,6 +19,7 @@
 #include "ui/training_controller.h"
 
 #include <QDir>
+#include <QProcess>
 #include <QFile>
 #include <QImage>
 #include <QListWidget>
@@ -29,6 +30,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
+#include <csignal>
 
 using namespace atelier;
 using namespace atelier::ui;
@@ -253,6 +255,44 @@ private Q_SLOTS:
         QCOMPARE(int(record.history.size()), 3);
         QCOMPARE(record.history.front().loss, run->history.front().loss);
         QVERIFY(!view->resumeRunButton()->isEnabled());
+    }
+
+    // What SIGTERM/SIGHUP/SIGINT make the studio do: no question asked, the run folder
+    // written as interrupted, unsaved preset edits kept in a recovery file.
+    void shutDownWithoutAskingKeepsTheRunAndThePreset()
+    {
+        auto window = makeWindow(QStringLiteral("mlp_small.yaml"), 50, 0);
+        QVERIFY(window->document()->isModified()); // makeWindow changed the epochs
+        QSignalSpy started(window->training(), &TrainingController::started);
+        QSignalSpy batches(window->training(), &TrainingController::batchProgress);
+        QVERIFY(window->trainView()->startTraining());
+        QVERIFY(batches.wait(60000));
+        const QString folder = started.first().first().value<RunStarted>().folder;
+        const QString recovery = window->shutDownWithoutAsking();
+        QTRY_VERIFY(!window->training()->isRunning()); // the worker's queued "finished"
+        QCOMPARE(loadRun(folder.toStdString()).metrics.status, std::string("interrupted"));
+        QVERIFY2(QFileInfo::exists(recovery), qPrintable(recovery));
+        QCOMPARE(loadPreset(recovery.toStdString()).training.epochs, 50);
+        window->document()->undoStack()->setClean();
+    }
+
+    void theStudioEndsCleanlyOnSigterm()
+    {
+        QTemporaryDir home;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        environment.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        QProcess studio;
+        studio.setProcessEnvironment(environment);
+        studio.start(QStringLiteral(ATELIER_STUDIO_PATH), {});
+        QVERIFY(studio.waitForStarted());
+        QTest::qWait(3000); // past QApplication's construction, where the handler is installed
+        ::kill(pid_t(studio.processId()), SIGTERM);
+        QVERIFY(studio.waitForFinished(60000));
+        QCOMPARE(studio.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(studio.exitCode(), 130);
+        QVERIFY(studio.readAllStandardError().contains("stopping"));
     }
 
     void closingTheWindowWhileTrainingKeepsTheRun()

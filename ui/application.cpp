@@ -3,6 +3,7 @@
 
 #include "core/runtime.h"
 #include "main_window.h"
+#include "stop_signals.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -45,12 +46,25 @@ int runStudio(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("Atelier"));
     QApplication::setApplicationVersion(QStringLiteral(ATELIER_VERSION));
     configureThreads(0);
+    // Installed before the window is built: a signal that comes meanwhile waits in the
+    // socket and is handled as soon as the event loop runs.
+    StopSignals stopSignals;
 
     MainWindow window;
     const QStringList arguments = QApplication::arguments();
     if (arguments.size() > 1)
         window.openPreset(QFileInfo(arguments.at(1)).absoluteFilePath());
     window.show();
+
+    // Ctrl-C's exit code for all three, as atelier-cli: scripts read 130 as "interrupted".
+    constexpr int kExitInterrupted = 130;
+    QObject::connect(&stopSignals, &StopSignals::received, &window, [&window](int signal) {
+        std::fprintf(stderr, "atelier: signal %d: stopping (a second one ends at once)\n", signal);
+        const QString recovery = window.shutDownWithoutAsking();
+        if (!recovery.isEmpty())
+            std::fprintf(stderr, "atelier: unsaved preset kept in %s\n", qPrintable(recovery));
+        QApplication::exit(kExitInterrupted);
+    });
     return app.exec();
 }
 

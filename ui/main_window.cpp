@@ -23,6 +23,7 @@
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QStandardPaths>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -325,6 +326,25 @@ bool MainWindow::maybeStopTraining()
     statusBar()->showMessage(QStringLiteral("Stopping the training and writing its run folder…"));
     m_training->stopAndWait();
     return true;
+}
+
+QString MainWindow::shutDownWithoutAsking()
+{
+    if (m_training->isRunning())
+        m_training->stopAndWait();
+    QString recovery;
+    if (m_document->isModified()) {
+        const QString directory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        recovery = directory + QStringLiteral("/recovered-preset.yaml");
+        try {
+            QDir().mkpath(directory);
+            savePreset(m_document->preset(), recovery.toStdString());
+        } catch (const std::exception&) {
+            recovery.clear(); // nowhere to keep it; the run folders are written regardless
+        }
+    }
+    saveSettings();
+    return recovery;
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

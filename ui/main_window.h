@@ -47,6 +47,10 @@ public:
     void showTab(Tab tab);
     Tab currentTab() const;
     void loadData(const QString& directory);
+    // For SIGTERM/SIGHUP/SIGINT: stops a running training and waits for its run folder,
+    // keeps unsaved preset edits in a recovery file (returned, empty if none), saves the
+    // settings. Asks nothing: nobody may be there to answer.
+    QString shutDownWithoutAsking();
 
     PresetDocument* document() const { return m_document; }
     DatasetController* dataset() const { return m_dataset; }

@@ -287,12 +287,12 @@ void TrainView::updateButtons()
     const bool oneResumable = selected.size() == 1 && selected.front()->resumable;
     m_resumeRun->setEnabled(!running && dataReady && oneResumable);
     m_resumeRun->setToolTip(
-        running       ? QStringLiteral("A training is running")
+        running         ? QStringLiteral("A training is running")
         : !oneResumable ? QStringLiteral("Select one stopped run that has epochs left (its "
                                          "status says incomplete or resumable)")
         : !dataReady    ? QStringLiteral("The dataset is not loaded")
                         : QStringLiteral("Continue %1 from its last completed epoch")
-                              .arg(selected.front()->name));
+                           .arg(selected.front()->name));
     const bool paused = m_controller->isPaused();
     m_pause->setText(paused ? QStringLiteral("Resume") : QStringLiteral("Pause"));
     m_pause->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));

@@ -9,9 +9,9 @@
 #include "training_controller.h"
 
 #include <QLabel>
-#include <algorithm>
 #include <QProgressBar>
 #include <QSpinBox>
+#include <algorithm>
 
 namespace atelier::ui {
 namespace {
@@ -106,17 +106,15 @@ void TrainView::onStarted(const RunStarted& started)
         // The run goes on from its checkpoint: what came after it (the epoch in progress at
         // the stop, the results of the stop) is trained again and must not be drawn twice.
         auto& history = m_live->history;
-        history.erase(std::remove_if(history.begin(), history.end(),
-                                     [&](const EpochRecord& r) {
-                                         return r.epoch > started.resumedEpochs;
-                                     }),
-                      history.end());
+        history.erase(
+            std::remove_if(history.begin(), history.end(),
+                           [&](const EpochRecord& r) { return r.epoch > started.resumedEpochs; }),
+            history.end());
         auto& losses = m_live->batchLosses;
-        losses.erase(std::remove_if(losses.begin(), losses.end(),
-                                    [&](const BatchLoss& b) {
-                                        return b.epoch > started.resumedEpochs;
-                                    }),
-                     losses.end());
+        losses.erase(
+            std::remove_if(losses.begin(), losses.end(),
+                           [&](const BatchLoss& b) { return b.epoch > started.resumedEpochs; }),
+            losses.end());
         m_live->hasResult = false;
         m_live->resumable = false;
         m_live->problem.clear();

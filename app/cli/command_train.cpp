@@ -109,17 +109,18 @@ Preset presetWithOverrides(const TrainOptions& options)
 // What a resumed run cannot change without giving another run than the one it continues.
 void refuseOverridesOnResume(const TrainOptions& options)
 {
-    const char* option = !options.preset.empty() ? "a preset"
-                         : options.batchSize > 0 ? "--batch-size"
-                         : options.seed >= 0     ? "--seed"
-                         : options.limit > 0     ? "--limit"
+    const char* option = !options.preset.empty()   ? "a preset"
+                         : options.batchSize > 0   ? "--batch-size"
+                         : options.seed >= 0       ? "--seed"
+                         : options.limit > 0       ? "--limit"
                          : !options.device.empty() ? "--device"
-                         : options.outGiven      ? "--out"
-                                                 : nullptr;
+                         : options.outGiven        ? "--out"
+                                                   : nullptr;
     if (option)
         throw InputError(std::string("--resume continues the run in its folder with its own "
                                      "settings; ") +
-                         option + " cannot be given with it (only --epochs, --threads, --data, --quiet)");
+                         option +
+                         " cannot be given with it (only --epochs, --threads, --data, --quiet)");
 }
 
 std::unique_ptr<TrainingSession> startSession(const TrainOptions& options, const Preset& preset,
@@ -153,7 +154,8 @@ int runTrain(const TrainOptions& options)
     sessionOptions.dataDirectory = dataDirectory;
     sessionOptions.limit = std::size_t(options.limit);
     sessionOptions.threads = threads;
-    const std::unique_ptr<TrainingSession> session = startSession(options, requested, data, sessionOptions);
+    const std::unique_ptr<TrainingSession> session =
+        startSession(options, requested, data, sessionOptions);
     const Preset& preset = session->preset();
     Trainer& trainer = session->trainer();
     const std::string& folder = session->folder();
@@ -217,10 +219,10 @@ Command addTrainCommand(CLI::App& app)
                         "last completed epoch");
     command->add_option("--data", options->dataDirectory,
                         "Folder with the Fashion-MNIST IDX files");
-    CLI::Option* out = command
-                           ->add_option("--out", options->outDirectory,
-                                        "Folder for run folders (default: runs)")
-                           ->check(nonEmpty());
+    CLI::Option* out =
+        command
+            ->add_option("--out", options->outDirectory, "Folder for run folders (default: runs)")
+            ->check(nonEmpty());
     // The same ranges as the preset keys they override (docs/presets.md).
     command->add_option("--epochs", options->epochs, "Override the preset's epochs")
         ->check(integerIn(1, 10000));

@@ -7,11 +7,10 @@
 #include "../split.h"
 #include "../training.h"
 
-#include <torch/torch.h>
-
 #include <algorithm>
 #include <random>
 #include <string>
+#include <torch/torch.h>
 #include <vector>
 
 namespace atelier {
