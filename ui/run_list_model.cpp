@@ -125,8 +125,10 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
                     .arg(run.history.size())
                     .arg(run.epochsPlanned);
             return run.resumable ? QStringLiteral("%1 (resumable)").arg(run.status) : run.status;
-        case ParamsColumn:
-            return QString::fromStdString(withThousands(run.parameters));
+        case ParamsColumn: // unknown for a damaged folder
+            return run.parameters > 0
+                       ? QVariant(QString::fromStdString(withThousands(run.parameters)))
+                       : QVariant();
         case BestEpochColumn:
             return best > 0 ? QVariant(best) : QVariant();
         case DevLossColumn:
@@ -138,7 +140,9 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
         case TestAccuracyColumn:
             return run.hasResult ? QString::number(run.testAccuracy, 'f', 4) : QVariant();
         case TimeColumn:
-            return clockText(run.trainingSeconds());
+            return run.hasResult || !run.history.empty() || run.status == QLatin1String("training")
+                       ? QVariant(clockText(run.trainingSeconds()))
+                       : QVariant();
         }
     }
     if (role == Qt::ToolTipRole)
