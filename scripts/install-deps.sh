@@ -16,8 +16,8 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   # the built-in dataset
   dataset-fashion-mnist
-  # headless GUI tests and screenshots
-  xvfb xauth
+  # headless GUI tests and screenshots; localedef builds a decimal-comma locale for a test
+  xvfb xauth locales
 )
 
 missing=()

@@ -465,6 +465,29 @@ private Q_SLOTS:
         QCOMPARE(badFormat.exitCode, 2);
     }
 
+    // QApplication takes the environment's locale; with a decimal comma, strtod read "0.5"
+    // in a run's preset.yaml as 0 and export refused the run. A German locale is built into
+    // a temporary folder (localedef, package locales) so that the check runs anywhere.
+    void exportWorksUnderADecimalCommaLocale()
+    {
+        const QString locales = m_dir.filePath(QStringLiteral("locales"));
+        QDir().mkpath(locales);
+        QProcess localedef;
+        localedef.start(QStringLiteral("localedef"),
+                        {QStringLiteral("-i"), QStringLiteral("de_DE"), QStringLiteral("-f"),
+                         QStringLiteral("UTF-8"), locales + QStringLiteral("/de_DE.UTF-8")});
+        if (!localedef.waitForFinished(60000) || localedef.exitCode() != 0)
+            QSKIP("localedef cannot build de_DE.UTF-8 here (package locales missing)");
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("LOCPATH"), locales);
+        environment.insert(QStringLiteral("LC_ALL"), QStringLiteral("de_DE.UTF-8"));
+        const QString out = m_dir.filePath(QStringLiteral("comma-figures"));
+        const test::CliResult result = test::runCli(
+            {QStringLiteral("export"), m_saved.folder, QStringLiteral("--out"), out}, environment);
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        QVERIFY(QFile::exists(out + QStringLiteral("/loss.png")));
+    }
+
 private:
     std::shared_ptr<const FashionMnist> m_data;
     QTemporaryDir m_dir;

@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QFileInfo>
+#include <clocale>
 #include <cstdio>
 #include <cstring>
 
@@ -42,6 +43,9 @@ int runStudio(int argc, char** argv)
         return 2;
     }
     QApplication app(argc, argv);
+    // QApplication takes the environment's locale; core reads and writes numbers with strtod
+    // and snprintf (presets, run folders), which must not see a decimal comma (Qt's advice).
+    std::setlocale(LC_NUMERIC, "C");
     QApplication::setOrganizationName(QStringLiteral("Atelier"));
     QApplication::setApplicationName(QStringLiteral("Atelier"));
     QApplication::setApplicationVersion(QStringLiteral(ATELIER_VERSION));

@@ -9,6 +9,7 @@
 #include "ui/run_figures.h"
 
 #include <QApplication>
+#include <clocale>
 #include <QDir>
 #include <QFileInfo>
 #include <iostream>
@@ -36,6 +37,7 @@ int runExport(const ExportOptions& options)
     static char name[] = "atelier-cli";
     static char* argv[] = {name, nullptr};
     QApplication app(argc, argv);
+    std::setlocale(LC_NUMERIC, "C"); // QApplication took the environment's; core needs "C"
 
     const RunRecord record = loadRun(options.run);
     const auto format = ui::figureFormatFromName(QString::fromStdString(options.format));
