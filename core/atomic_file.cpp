@@ -64,6 +64,17 @@ void writeFileAtomically(const std::string& path, const std::string& contents)
         fail("cannot write", errno);
     if (std::rename(temporary.c_str(), path.c_str()) != 0)
         fail("cannot replace", errno);
+    // The rename itself reaches the disk only with the folder's entry: after a power loss
+    // the new file is there, not only its data.
+    const std::size_t slash = path.rfind('/');
+    const std::string folder = slash == std::string::npos ? "."
+                               : slash == 0               ? "/"
+                                                          : path.substr(0, slash);
+    const int directory = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (directory >= 0) {
+        ::fsync(directory); // best effort: some file systems refuse fsync on folders
+        ::close(directory);
+    }
 }
 
 std::string readFileBounded(const std::string& path, std::uint64_t maxBytes)

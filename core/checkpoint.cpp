@@ -10,6 +10,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 #include <sys/stat.h>
 
 namespace atelier {
@@ -23,6 +24,8 @@ constexpr std::int64_t kCheckpointFormat = 1;
 constexpr std::int64_t kHistoryColumns = 7;
 // More epochs than any preset allows (the schema's cap is far lower).
 constexpr int kMaxEpochs = 1000000;
+// The description is an object of objects.
+constexpr int kMaxDescriptionDepth = 3;
 
 [[noreturn]] void damaged(const std::string& path, const std::string& what)
 {
@@ -41,10 +44,19 @@ json readInfoJson(torch::serialize::InputArchive& archive, const std::string& pa
     c10::IValue text;
     if (!archive.try_read("info", text) || !text.isString())
         damaged(path, "no description");
+    // The description is two levels deep; a deeper one is not ours (and nlohmann's copies
+    // recurse: a hostile nesting would overflow the stack).
+    const json::parser_callback_t shallow = [](int depth, json::parse_event_t event, json&) {
+        if ((event == json::parse_event_t::object_start ||
+             event == json::parse_event_t::array_start) &&
+            depth >= kMaxDescriptionDepth)
+            throw std::invalid_argument("nested too deeply");
+        return true;
+    };
     try {
-        return json::parse(text.toStringRef());
-    } catch (const json::exception&) {
-        damaged(path, "its description is not JSON");
+        return json::parse(text.toStringRef(), shallow);
+    } catch (const std::exception&) {
+        damaged(path, "its description is not the expected JSON");
     }
 }
 
@@ -83,6 +95,10 @@ CheckpointInfo parseInfo(const json& j, const std::string& path)
     info.limit = std::size_t(limit);
     info.dataDirectory = field<std::string>(j, "data_directory", path);
     info.fingerprint = field<std::string>(j, "fingerprint", path);
+    info.dataFingerprint = field<std::string>(j, "data_fingerprint", path);
+    info.deviceKind = field<std::string>(j, "device", path);
+    if (info.deviceKind != "cpu" && info.deviceKind != "cuda")
+        damaged(path, "'device' is neither cpu nor cuda");
     return info;
 }
 
@@ -132,6 +148,14 @@ std::vector<EpochRecord> readHistory(torch::serialize::InputArchive& archive, in
         r.valAccuracy = rows[i][4];
         r.learningRate = rows[i][5];
         r.seconds = rows[i][6];
+        // The rules of history.csv's reader: a checkpointed epoch never diverged.
+        const bool valid = std::isfinite(r.loss) && r.loss >= 0 && std::isfinite(r.valLoss) &&
+                           r.valLoss >= 0 && r.accuracy >= 0 && r.accuracy <= 1 &&
+                           r.valAccuracy >= 0 && r.valAccuracy <= 1 &&
+                           std::isfinite(r.learningRate) && r.learningRate > 0 &&
+                           std::isfinite(r.seconds) && r.seconds >= 0;
+        if (!valid)
+            damaged(path, "history row " + std::to_string(i + 1) + " holds impossible values");
     }
     return history;
 }
@@ -165,11 +189,18 @@ std::vector<BatchLoss> readBatchLosses(torch::serialize::InputArchive& archive, 
     auto p = positions.accessor<std::int32_t, 2>();
     auto v = values.accessor<float, 1>();
     std::vector<BatchLoss> losses(std::size_t(values.size(0)));
+    // Every batch of epochs 1..epochs once and in order, as batch_losses.csv's reader wants.
     for (std::int64_t i = 0; i < values.size(0); ++i) {
-        if (p[i][0] < 1 || p[i][0] > epochs || p[i][1] < 1)
-            damaged(path, "batch loss " + std::to_string(i + 1) + " is outside the epochs");
+        const bool next = i == 0 ? p[i][0] == 1 && p[i][1] == 1
+                                 : (p[i][0] == p[i - 1][0] && p[i][1] == p[i - 1][1] + 1) ||
+                                       (p[i][0] == p[i - 1][0] + 1 && p[i][1] == 1);
+        if (!next || p[i][0] > epochs || !std::isfinite(v[i]) || v[i] < 0)
+            damaged(path, "batch loss " + std::to_string(i + 1) +
+                              " is out of order, outside the epochs or not a loss");
         losses[std::size_t(i)] = {p[i][0], p[i][1], v[i]};
     }
+    if (epochs > 0 && (losses.empty() || losses.back().epoch != epochs))
+        damaged(path, "the batch losses do not cover every epoch");
     return losses;
 }
 
@@ -206,6 +237,33 @@ std::string rngText(const std::mt19937_64& rng)
     return text.str();
 }
 
+// The archive was read onto the CPU; the optimizer's state belongs with its parameters.
+// Each tensor is checked against the parameters' dtype, and Adam's step count must be
+// positive (its bias correction divides by 1 - beta^step).
+void moveOptimizerState(torch::optim::Optimizer& optimizer, const torch::Device& device,
+                        const std::string& path)
+{
+    auto place = [&](const torch::Tensor& tensor) {
+        if (!tensor.defined())
+            return tensor;
+        if (tensor.scalar_type() != torch::kFloat32)
+            damaged(path, "the optimizer state holds values of another type");
+        return tensor.to(device);
+    };
+    for (auto& entry : optimizer.state()) {
+        torch::optim::OptimizerParamState* state = entry.second.get();
+        if (auto* sgd = dynamic_cast<torch::optim::SGDParamState*>(state)) {
+            sgd->momentum_buffer(place(sgd->momentum_buffer()));
+        } else if (auto* adam = dynamic_cast<torch::optim::AdamParamState*>(state)) {
+            if (adam->step() < 1)
+                damaged(path, "the optimizer state has no steps");
+            adam->exp_avg(place(adam->exp_avg()));
+            adam->exp_avg_sq(place(adam->exp_avg_sq()));
+            adam->max_exp_avg_sq(place(adam->max_exp_avg_sq()));
+        }
+    }
+}
+
 } // namespace
 
 std::string checkpointPath(const std::string& folder)
@@ -233,6 +291,8 @@ std::string serializeCheckpoint(const LoopState& loop, const CheckpointInfo& inf
         {"limit", info.limit},
         {"data_directory", info.dataDirectory},
         {"fingerprint", info.fingerprint},
+        {"data_fingerprint", info.dataFingerprint},
+        {"device", info.deviceKind},
         {"train_seconds", loop.trainSeconds},
         {"samples_trained", loop.samplesTrained},
         {"shuffle_rng", rngText(loop.shuffleRng)},
@@ -277,19 +337,36 @@ std::string serializeCheckpoint(const LoopState& loop, const CheckpointInfo& inf
     return archiveBytes(archive);
 }
 
-CheckpointInfo restoreCheckpoint(const std::string& path, LoopState& loop, LayerStack& module,
+CheckpointInfo restoreCheckpoint(const std::string& path, const CheckpointInfo& expected,
+                                 LoopState& loop, LayerStack& module,
                                  torch::optim::Optimizer& optimizer, const torch::Device& device)
 {
     torch::serialize::InputArchive archive;
     loadArchive(archive, path, "a checkpoint");
     const json j = readInfoJson(archive, path);
     const CheckpointInfo info = parseInfo(j, path);
+    if (info.fingerprint != expected.fingerprint)
+        throw ModelError(path + ": the checkpoint was written for another architecture");
+    if (info.dataFingerprint != expected.dataFingerprint)
+        throw InputError(path +
+                         ": the run was trained on other images or labels than the data "
+                         "loaded now (" +
+                         info.dataDirectory + " then); give it the same data with --data");
+    if (info.deviceKind != expected.deviceKind)
+        throw InputError(path + ": the run trained on " + info.deviceKind +
+                         ", this one would "
+                         "train on " +
+                         expected.deviceKind +
+                         "; the random generators of the two differ, so resume it where it "
+                         "trained (the preset's device decides)");
 
     loop.epochsDone = info.epochsDone;
     loop.stoppedEarly = info.stoppedEarly;
     loop.message = field<std::string>(j, "message", path);
     loop.trainSeconds = field<double>(j, "train_seconds", path);
     loop.samplesTrained = field<std::int64_t>(j, "samples_trained", path);
+    if (!std::isfinite(loop.trainSeconds) || loop.trainSeconds < 0 || loop.samplesTrained < 0)
+        damaged(path, "the training time or sample count is negative");
     std::istringstream rngState(field<std::string>(j, "shuffle_rng", path));
     rngState >> loop.shuffleRng;
     if (!rngState)
@@ -340,9 +417,10 @@ CheckpointInfo restoreCheckpoint(const std::string& path, LoopState& loop, Layer
         damaged(path, "no optimizer state");
     try {
         optimizer.load(optimizerArchive);
-    } catch (const c10::Error&) {
+    } catch (const std::exception&) {
         damaged(path, "the optimizer state does not match the preset's optimizer");
     }
+    moveOptimizerState(optimizer, device, path);
 
     const torch::Tensor rng = readTensor(archive, "rng", path);
     at::Generator generator = defaultGenerator(device);

@@ -16,12 +16,14 @@ namespace atelier {
 
 struct CheckpointInfo
 {
-    int epochsDone = 0;        // complete epochs in the checkpoint
-    int epochsPlanned = 0;     // the preset's epochs when the checkpoint was written
-    bool stoppedEarly = false; // the early-stopping rule ended the run: nothing left to train
-    std::size_t limit = 0;     // the class-balanced training subset (0: all images)
-    std::string dataDirectory; // where the training data came from
-    std::string fingerprint;   // of the architecture, as in weights files
+    int epochsDone = 0;          // complete epochs in the checkpoint
+    int epochsPlanned = 0;       // the preset's epochs when the checkpoint was written
+    bool stoppedEarly = false;   // the early-stopping rule ended the run: nothing left to train
+    std::size_t limit = 0;       // the class-balanced training subset (0: all images)
+    std::string dataDirectory;   // where the training data came from
+    std::string fingerprint;     // of the architecture, as in weights files
+    std::string dataFingerprint; // of the images and labels trained on
+    std::string deviceKind;      // "cpu" or "cuda": the generator state is the device's
 
     // Nothing is left to train; only the final evaluation and files may be missing.
     bool trainingFinished() const { return stoppedEarly || epochsDone >= epochsPlanned; }

@@ -8,6 +8,7 @@
 #include "text_format.h"
 #include "weights.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -219,14 +220,14 @@ void checkCompleteRunFolder(const std::string& folder)
         if (isRunFolderLocked(folder))
             throw InputError(folder + ": incomplete run (no metrics.json): another process is "
                                       "training it now");
-        throw InputError(folder + ": incomplete run (no metrics.json): it stopped before it "
-                                  "could finish writing" +
-                         std::string(hasCheckpoint(folder)
-                                         ? "; continue it with: atelier-cli train --resume " +
-                                               folder
-                                         : ""));
-    }
-    else if (error != 0)
+        throw InputError(
+            folder +
+            ": incomplete run (no metrics.json): it stopped before it "
+            "could finish writing" +
+            std::string(hasCheckpoint(folder)
+                            ? "; continue it with: atelier-cli train --resume " + folder
+                            : ""));
+    } else if (error != 0)
         throw InputError(metrics + ": cannot open: " + std::strerror(error));
 }
 
@@ -234,6 +235,9 @@ NonFinite nonFiniteIn(const RunMetrics& metrics)
 {
     return metrics.status == "diverged" ? NonFinite::Allowed : NonFinite::Refused;
 }
+
+// A batch_losses.csv row as written: "10000,60000,-1.23456789e-38\n" is 29 bytes.
+constexpr std::uint64_t kMaxBatchLineBytes = 40;
 
 // batch_losses.csv is optional (runs written before it existed); absent means no batches.
 std::vector<BatchLoss> loadBatchLosses(const std::string& path, const RunMetrics& metrics)
@@ -249,7 +253,12 @@ std::vector<BatchLoss> loadBatchLosses(const std::string& path, const RunMetrics
     bounds.partialEpoch =
         metrics.status == "completed" ? PartialEpoch::Refused : PartialEpoch::Kept;
     bounds.nonFinite = nonFiniteIn(metrics);
-    return parseBatchLossesCsv(readTextFile(path), path, bounds);
+    // The file grows with epochs × batches (batch size 1 writes 54,000 rows an epoch): its
+    // cap follows from the run's own counts, at most kMaxBatchLineBytes a row.
+    const std::uint64_t rows =
+        std::uint64_t(bounds.fullEpochs + 1) * std::uint64_t(std::max(bounds.batchesPerEpoch, 1));
+    const std::uint64_t cap = std::max<std::uint64_t>(kMaxTextFileBytes, rows * kMaxBatchLineBytes);
+    return parseBatchLossesCsv(readFileBounded(path, cap), path, bounds);
 }
 
 } // namespace

@@ -1,4 +1,6 @@
-// The run folder lock: flock(2) on train.lock, released by the kernel with the process.
+// The run folder lock: an open-file-description lock (fcntl F_OFD_SETLK) on train.lock,
+// released by the kernel with the process. OFD locks can be tested without being taken
+// (F_OFD_GETLK): probing a folder never makes a starting trainer fail, as a brief flock did.
 #include "run_lock.h"
 
 #include "errors.h"
@@ -6,7 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 namespace atelier {
@@ -17,6 +18,16 @@ std::string lockPath(const std::string& folder)
     return folder + "/train.lock";
 }
 
+struct flock wholeFile(short type)
+{
+    struct flock region
+    {
+    };
+    region.l_type = type;
+    region.l_whence = SEEK_SET; // start 0, length 0: the whole file
+    return region;
+}
+
 } // namespace
 
 RunFolderLock::RunFolderLock(const std::string& folder)
@@ -24,11 +35,12 @@ RunFolderLock::RunFolderLock(const std::string& folder)
     m_fd = ::open(lockPath(folder).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (m_fd < 0)
         throw InputError(lockPath(folder) + ": cannot create: " + std::strerror(errno));
-    if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+    struct flock region = wholeFile(F_WRLCK);
+    if (::fcntl(m_fd, F_OFD_SETLK, &region) != 0) {
         const int error = errno;
         ::close(m_fd);
         m_fd = -1;
-        if (error == EWOULDBLOCK)
+        if (error == EAGAIN || error == EACCES)
             throw InputError(folder + ": another process is training this run now");
         throw InputError(lockPath(folder) + ": cannot lock: " + std::strerror(error));
     }
@@ -45,7 +57,8 @@ bool isRunFolderLocked(const std::string& folder)
     const int fd = ::open(lockPath(folder).c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
-    const bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    struct flock region = wholeFile(F_RDLCK);
+    const bool locked = ::fcntl(fd, F_OFD_GETLK, &region) == 0 && region.l_type != F_UNLCK;
     ::close(fd);
     return locked;
 }

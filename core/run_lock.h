@@ -1,4 +1,4 @@
-// Who is training a run folder now: the training process holds an advisory lock on
+// Who is training a run folder now: the training process holds an advisory write lock on
 // `train.lock` in the folder for as long as it runs. The kernel releases it when the process
 // ends in any way (kill -9, power loss), so "locked" means "training elsewhere" and an
 // unlocked folder without metrics.json is a run that stopped. Resume takes the same lock:

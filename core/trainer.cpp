@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 
 namespace atelier {
@@ -108,6 +109,28 @@ void restore(LayerStack& module, const std::vector<torch::Tensor>& copy)
         b.copy_(copy[i++]);
 }
 
+// Which images and labels a run trained on, so that a resume with another data set (the same
+// counts, other images: MNIST digits) is refused. Labels in full, pixels sampled: a second,
+// not a pass over 47 MB.
+std::string dataFingerprint(const FashionMnist& data)
+{
+    std::uint64_t hash = 14695981039346656037ULL;
+    auto mix = [&hash](std::uint8_t byte) {
+        hash ^= byte;
+        hash *= 1099511628211ULL;
+    };
+    constexpr std::size_t kPixelStride = 997; // prime: samples every row and column position
+    for (const ImageSet* set : {&data.train, &data.test}) {
+        for (std::uint8_t label : set->labels)
+            mix(label);
+        for (std::size_t i = 0; i < set->pixels.size(); i += kPixelStride)
+            mix(set->pixels[i]);
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    return hex;
+}
+
 } // namespace
 
 std::string runStatusName(RunStatus status)
@@ -134,6 +157,10 @@ struct Trainer::State
 
     TrainingOptions options;
     LoopState loop;
+    std::unique_ptr<torch::optim::Optimizer> optimizer; // made by prepare()
+    CheckpointInfo checkpointInfo;                      // what every checkpoint says
+    std::string dataFingerprint;
+    bool prepared = false;
 
     std::atomic<bool> stopRequested{false};
     std::atomic<bool> paused{false};
@@ -166,6 +193,7 @@ Trainer::Trainer(const Preset& preset, const FashionMnist& data, const TrainingO
     m_state = std::make_unique<State>(preset, Network(preset.model, preset.training.seed));
     State& s = *m_state;
     s.options = options;
+    s.dataFingerprint = dataFingerprint(data);
     s.device = resolveDevice(preset.training.device);
     s.torchDevice = torchDevice(s.device);
 
@@ -252,45 +280,58 @@ const std::vector<BatchLoss>& Trainer::batchLosses() const
     return m_state->loop.batchLosses;
 }
 
-TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
+void Trainer::prepare()
 {
     State& s = *m_state;
+    if (s.prepared)
+        return;
     const TrainConfig& config = s.preset.training;
     auto& module = s.network.impl().module;
-    // Dropout draws from LibTorch's generator: seed it here, on the training thread.
+    // Dropout draws from LibTorch's generator: seed it here (a resume then puts back the
+    // generator's state as the checkpoint saved it).
     torch::manual_seed(config.seed);
-    auto optimizer = makeOptimizer(config.optimizer, module);
-    const std::int64_t count = s.train.size();
-
+    s.optimizer = makeOptimizer(config.optimizer, module);
     LoopState& loop = s.loop;
     loop.shuffleRng.seed(config.seed);
-    loop.order = allIndices(std::size_t(count));
+    loop.order = allIndices(std::size_t(s.train.size()));
     loop.schedule = LearningRateSchedule{config.lrSchedule, config.optimizer.learningRate};
     loop.tracker = BestTracker{config.earlyStopping.monitor, config.earlyStopping.minDelta};
-    CheckpointInfo checkpointInfo;
-    checkpointInfo.epochsPlanned = config.epochs;
-    checkpointInfo.limit = s.options.limit;
-    checkpointInfo.dataDirectory = s.options.dataDirectory;
-    checkpointInfo.fingerprint = architectureFingerprint(s.preset.model);
+    CheckpointInfo& info = s.checkpointInfo;
+    info.epochsPlanned = config.epochs;
+    info.limit = s.options.limit;
+    info.dataDirectory = s.options.dataDirectory;
+    info.fingerprint = architectureFingerprint(s.preset.model);
+    info.dataFingerprint = s.dataFingerprint;
+    info.deviceKind = s.device.kind();
     if (s.options.resume == ResumeMode::FromCheckpoint) {
+        const std::string& path = s.options.checkpointPath;
         const CheckpointInfo stored =
-            restoreCheckpoint(s.options.checkpointPath, loop, module, *optimizer, s.torchDevice);
-        if (stored.fingerprint != checkpointInfo.fingerprint)
-            throw ModelError(s.options.checkpointPath +
-                             ": the checkpoint was written for another architecture");
+            restoreCheckpoint(path, info, loop, module, *s.optimizer, s.torchDevice);
         if (stored.epochsDone > config.epochs)
-            throw InputError(s.options.checkpointPath + ": the run already trained " +
+            throw InputError(path + ": the run already trained " +
                              std::to_string(stored.epochsDone) + " epochs, more than the " +
                              std::to_string(config.epochs) + " asked for");
         // The rate in the optimizer's saved options is the schedule's; set it anyway, so
         // that the two can never disagree.
-        setLearningRate(*optimizer, config.optimizer.kind, loop.schedule.rate);
+        setLearningRate(*s.optimizer, config.optimizer.kind, loop.schedule.rate);
     }
+    s.prepared = true;
+}
+
+TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
+{
+    prepare();
+    State& s = *m_state;
+    const TrainConfig& config = s.preset.training;
+    auto& module = s.network.impl().module;
+    torch::optim::Optimizer* optimizer = s.optimizer.get();
+    const std::int64_t count = s.train.size();
+    LoopState& loop = s.loop;
     auto writeCheckpoint = [&] {
         if (!s.options.checkpointPath.empty())
             writeFileAtomically(
                 s.options.checkpointPath,
-                serializeCheckpoint(loop, checkpointInfo, module, *optimizer, s.torchDevice));
+                serializeCheckpoint(loop, s.checkpointInfo, module, *optimizer, s.torchDevice));
     };
 
     TrainingResult result;

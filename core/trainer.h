@@ -46,6 +46,12 @@ public:
     // where the checkpoint stood (a run that had nothing left to train is only evaluated).
     TrainingResult run(const TrainingCallbacks& callbacks = {});
 
+    // Makes the optimizer and the loop state and, when resuming, restores and checks the
+    // whole checkpoint (weights, optimizer, generators, data and device match). run() calls
+    // it when nobody did; call it first to find a bad checkpoint before changing anything
+    // in the run folder. Throws InputError naming the checkpoint.
+    void prepare();
+
     // Complete epochs so far and every batch loss (a stopped epoch's too). For the
     // callbacks, which run on the training thread; after a resume they start with the
     // checkpoint's.

@@ -54,6 +54,11 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& fold
 {
     if (!isDirectory(folder))
         throw InputError(folder + ": no such run folder");
+    struct stat presetFile
+    {
+    };
+    if (::stat((folder + "/preset.yaml").c_str(), &presetFile) != 0)
+        throw InputError(folder + ": not a run folder (no preset.yaml)");
     // Before anything is read: the files of a run that trains now are moving.
     auto lock = std::make_unique<RunFolderLock>(folder);
     if (!hasCheckpoint(folder))
@@ -83,8 +88,8 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& fold
         throw InputError(folder + ": nothing to resume: the run is complete (" +
                          std::to_string(info.epochsDone) + " of " +
                          std::to_string(preset.training.epochs) + " epochs" +
-                         (info.stoppedEarly ? ", stopped early" : "") +
-                         "); pass --epochs N to train it longer");
+                         std::string(info.stoppedEarly ? ", ended by its early-stopping rule)"
+                                                       : "); pass --epochs N to train it longer"));
 
     TrainingOptions trainingOptions;
     trainingOptions.limit = info.limit;
@@ -92,6 +97,9 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& fold
     trainingOptions.resume = ResumeMode::FromCheckpoint;
     trainingOptions.checkpointPath = checkpointPath(folder);
     session->startTrainer(data, trainingOptions);
+    // The whole checkpoint is restored and checked (data, device, optimizer) before the
+    // folder changes: a resume that cannot work leaves the run as it was.
+    session->m_trainer->prepare();
     session->m_resumedEpochs = info.epochsDone;
     removeStaleTemporaries(folder);
     if (epochs > 0)

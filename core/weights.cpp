@@ -4,6 +4,7 @@
 #include "atomic_file.h"
 #include "errors.h"
 #include "internal/weights_archive.h"
+#include "training_memory.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -70,10 +71,6 @@ std::string architectureFingerprint(const ModelSpec& spec)
     return hex;
 }
 
-// Far above any model that fits the memory check (a parameter takes 4 bytes), low enough that
-// a hostile file cannot make the reader allocate without bound.
-constexpr std::uint64_t kMaxArchiveBytes = 8ull << 30;
-
 void writeModelTensors(torch::serialize::OutputArchive& archive, const LayerStack& module)
 {
     for (const auto& parameter : module->named_parameters())
@@ -121,10 +118,12 @@ void loadArchive(torch::serialize::InputArchive& archive, const std::string& pat
 {
     // Read through our own bounded reader: a FIFO, a folder or an unreadable file gets its
     // own message instead of LibTorch's generic failure (or a read that never returns).
-    const std::string bytes = readFileBounded(path, kMaxArchiveBytes);
+    // An archive larger than this machine's memory could not be used anyway; the bound
+    // keeps a hostile (or sparse) file from making the reader allocate without limit.
+    const std::string bytes = readFileBounded(path, std::uint64_t(physicalMemoryBytes()));
     try {
-        archive.load_from(bytes.data(), bytes.size());
-    } catch (const c10::Error&) {
+        archive.load_from(bytes.data(), bytes.size(), torch::Device(torch::kCPU));
+    } catch (const std::exception&) {
         throw InputError(path + ": not " + what + " (damaged, or not written by Atelier)");
     }
 }

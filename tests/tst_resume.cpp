@@ -7,6 +7,7 @@
 #include "core/model_spec.h"
 #include "core/network.h"
 #include "core/run_folder.h"
+#include "core/run_lock.h"
 #include "core/runtime.h"
 #include "core/training_session.h"
 #include "core/weights.h"
@@ -288,6 +289,53 @@ private Q_SLOTS:
             refusal(three.folder(), 1).contains("cannot resume to 1 epochs: 2 are already done"));
     }
 
+    // A resume that cannot work (here: other labels than the run trained on) must leave the
+    // folder as it was: still complete, still the same preset.
+    void aRefusedResumeChangesNothing()
+    {
+        Preset preset = shortPreset("mlp_small");
+        TrainingSession session(preset, *m_data, sessionIn(m_dir.filePath("refused")));
+        TrainingCallbacks stopAfterOne;
+        stopAfterOne.onEpoch = [](const EpochReport& report) { return report.record.epoch < 1; };
+        session.run(stopAfterOne);
+        const std::string folder = session.folder();
+        const QString presetPath = QString::fromStdString(folder) + "/preset.yaml";
+        const QByteArray presetBefore = fileBytes(presetPath);
+
+        FashionMnist other = *m_data;
+        std::swap(other.train.labels[0], other.train.labels[1]);
+        std::swap(other.train.labels[2], other.train.labels[3]);
+        QString message;
+        try {
+            TrainingSession::resume(folder, other, sessionIn(m_dir.filePath("refused")), 6);
+        } catch (const InputError& e) {
+            message = QString::fromUtf8(e.what());
+        }
+        QVERIFY2(message.contains("trained on other images or labels"), qPrintable(message));
+        QVERIFY(QFileInfo::exists(QString::fromStdString(folder) + "/metrics.json"));
+        QCOMPARE(fileBytes(presetPath), presetBefore);
+        QCOMPARE(loadRun(folder).metrics.status, std::string("interrupted"));
+    }
+
+    void theFolderLockKeepsASecondTrainerOut()
+    {
+        const QString folder = m_dir.filePath("locked");
+        QVERIFY(QDir().mkpath(folder));
+        auto first = std::make_unique<RunFolderLock>(folder.toStdString());
+        QVERIFY(isRunFolderLocked(folder.toStdString()));
+        QVERIFY(isRunFolderLocked(folder.toStdString())); // probing takes nothing
+        bool refused = false;
+        try {
+            RunFolderLock second(folder.toStdString());
+        } catch (const InputError& e) {
+            refused = QString::fromUtf8(e.what()).contains("another process is training");
+        }
+        QVERIFY(refused);
+        first.reset();
+        QVERIFY(!isRunFolderLocked(folder.toStdString()));
+        RunFolderLock third(folder.toStdString());
+    }
+
     void staleTemporariesOfDeadWritersAreRemoved()
     {
         const QString folder = m_dir.filePath("stale");
@@ -370,6 +418,24 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(training.folder() + "/model.pt"));
         QVERIFY(QString::fromUtf8(training.process.readAllStandardError())
                     .contains("Resume with: atelier-cli train --resume " + training.folder()));
+    }
+
+    // nohup's SIGHUP stays ignored: logging out does not stop a run started with nohup.
+    void anIgnoredSignalStaysIgnored()
+    {
+        const QString out = m_dir.filePath("nohup");
+        BackgroundTraining training;
+        training.out = out + "/runs";
+        training.process.start("nohup", {ATELIER_CLI_PATH, "train", shortPresetFile("mlp_small", out),
+                                         "--epochs", "50", "--out", out + "/runs"});
+        QVERIFY(training.process.waitForStarted());
+        QVERIFY(training.waitForEpochs(1));
+        ::kill(pid_t(training.process.processId()), SIGHUP);
+        QVERIFY2(!training.process.waitForFinished(2000),
+                 training.process.readAllStandardError().constData()); // still training
+        ::kill(pid_t(training.process.processId()), SIGTERM);
+        QVERIFY(training.process.waitForFinished(60000));
+        QCOMPARE(training.process.exitCode(), 130);
     }
 
     void aSecondSignalEndsAtOnce()

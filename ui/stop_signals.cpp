@@ -2,7 +2,9 @@
 #include "stop_signals.h"
 
 #include <QSocketNotifier>
+#include <cerrno>
 #include <csignal>
+#include <iterator>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,22 +13,33 @@ namespace {
 
 constexpr int kStopSignals[] = {SIGTERM, SIGHUP, SIGINT};
 int g_socket[2] = {-1, -1}; // [0] written by the handler, [1] read by the event loop
+struct sigaction g_previous[std::size(kStopSignals)] = {};
 
-void restoreDefaults()
+void restorePrevious()
 {
-    struct sigaction action
-    {
-    };
-    action.sa_handler = SIG_DFL;
-    for (int signal : kStopSignals)
-        ::sigaction(signal, &action, nullptr);
+    for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
+        ::sigaction(kStopSignals[i], &g_previous[i], nullptr);
 }
 
 extern "C" void onStudioStopSignal(int signal)
 {
+    const int savedErrno = errno;
     const unsigned char number = static_cast<unsigned char>(signal);
     [[maybe_unused]] const ssize_t written = ::write(g_socket[0], &number, 1);
-    restoreDefaults(); // the next one ends the process
+    // The next one ends the process: the default action for what we handle.
+    struct sigaction defaultAction
+    {
+    };
+    defaultAction.sa_handler = SIG_DFL;
+    for (int handled : kStopSignals) {
+        struct sigaction current
+        {
+        };
+        if (::sigaction(handled, nullptr, &current) == 0 &&
+            current.sa_handler == onStudioStopSignal)
+            ::sigaction(handled, &defaultAction, nullptr);
+    }
+    errno = savedErrno;
 }
 
 } // namespace
@@ -46,13 +59,17 @@ StopSignals::StopSignals(QObject* parent) : QObject(parent)
     };
     action.sa_handler = onStudioStopSignal;
     sigemptyset(&action.sa_mask);
-    for (int signal : kStopSignals)
-        ::sigaction(signal, &action, nullptr);
+    // A signal the user chose to ignore (nohup's SIGHUP) stays ignored.
+    for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+        ::sigaction(kStopSignals[i], nullptr, &g_previous[i]);
+        if (g_previous[i].sa_handler != SIG_IGN)
+            ::sigaction(kStopSignals[i], &action, nullptr);
+    }
 }
 
 StopSignals::~StopSignals()
 {
-    restoreDefaults();
+    restorePrevious();
     delete m_notifier;
     for (int& fd : g_socket) {
         if (fd >= 0)

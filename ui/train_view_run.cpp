@@ -8,6 +8,7 @@
 #include "train_view.h"
 #include "training_controller.h"
 
+#include <QFileInfo>
 #include <QLabel>
 #include <QProgressBar>
 #include <QSpinBox>
@@ -212,20 +213,35 @@ void TrainView::onFinished(const RunFinished& finished)
 
 void TrainView::onFailed(const QString& message)
 {
-    if (m_live && m_liveIsResumed) {
-        // The folder is as it was: still a stopped run that can be continued later.
-        m_live->status = QStringLiteral("incomplete");
-        m_live->resumable = true;
-        m_live->problem = message;
+    if (m_live) {
+        // What the folder holds now decides the row: a fresh run that failed after some
+        // epochs is resumable from its checkpoint, a refused resume left its run as it was.
+        const QString folder = m_live->folder;
+        RunData reread;
+        if (folder.isEmpty()) {
+            reread = *m_live;
+            reread.status = QStringLiteral("failed");
+        } else if (QFileInfo::exists(folder + QStringLiteral("/metrics.json"))) {
+            try {
+                reread = RunData::fromRecord(loadRun(folder.toStdString()));
+            } catch (const std::exception& error) {
+                reread = RunData::fromUnfinishedFolder(folder);
+                reread.status = QStringLiteral("damaged");
+                reread.problem = QString::fromUtf8(error.what());
+            }
+        } else {
+            reread = RunData::fromUnfinishedFolder(folder);
+        }
+        if (reread.problem.isEmpty() || reread.resumable)
+            reread.problem = message;
+        *m_live = std::move(reread);
         m_runs->runChanged(m_live.get());
-        m_live.reset();
-    } else if (m_live) {
-        m_live->status = QStringLiteral("failed");
-        m_runs->runChanged(m_live.get());
+        m_chartsDirty = true;
         m_live.reset();
     }
     m_status->hide();
     Q_EMIT statusMessage(QStringLiteral("Training failed: %1").arg(message));
+    updateButtons();
 }
 
 } // namespace atelier::ui

@@ -88,6 +88,13 @@ void TrainingWorker::execute(const TrainingJob& job)
             : TrainingSession::resume(job.resumeFolder.toStdString(), *job.data, options);
     TrainingSession& session = *owned;
     Trainer& trainer = session.trainer();
+    // Declared after the session, so destroyed before it: when run() throws, Stop (from the
+    // GUI thread) can no longer reach the trainer being destroyed.
+    struct ForgetTrainer
+    {
+        TrainingWorker* worker;
+        ~ForgetTrainer() { worker->setTrainer(nullptr); }
+    } forgetTrainer{this};
 
     RunStarted started;
     started.folder = QString::fromStdString(session.folder());

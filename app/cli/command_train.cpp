@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <unistd.h>
@@ -48,17 +49,25 @@ extern "C" void onStopSignal(int)
 {
     if (Trainer* trainer = g_activeTrainer.load())
         trainer->requestStop();
-    // A second signal ends the process at once (sigaction is async-signal-safe).
+    // A second signal ends the process at once (sigaction is async-signal-safe). Only the
+    // signals we handle: an ignored one stays ignored.
     struct sigaction defaultAction
     {
     };
     defaultAction.sa_handler = SIG_DFL;
-    for (int signal : kStopSignals)
-        ::sigaction(signal, &defaultAction, nullptr);
+    for (int signal : kStopSignals) {
+        struct sigaction current
+        {
+        };
+        if (::sigaction(signal, nullptr, &current) == 0 && current.sa_handler == onStopSignal)
+            ::sigaction(signal, &defaultAction, nullptr);
+    }
 }
 
 // While it lives, the stop signals stop `trainer` after the current batch; the run is then
 // written as interrupted (best weights kept) and resumable.
+// A signal the user chose to ignore (nohup's SIGHUP, SIGINT of a background job) stays
+// ignored.
 class StopSignalsStopTraining
 {
 public:
@@ -70,21 +79,23 @@ public:
         };
         action.sa_handler = onStopSignal;
         sigemptyset(&action.sa_mask);
-        for (int signal : kStopSignals)
-            ::sigaction(signal, &action, nullptr);
+        for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+            ::sigaction(kStopSignals[i], nullptr, &m_previous[i]);
+            if (m_previous[i].sa_handler != SIG_IGN)
+                ::sigaction(kStopSignals[i], &action, nullptr);
+        }
     }
     ~StopSignalsStopTraining()
     {
-        struct sigaction defaultAction
-        {
-        };
-        defaultAction.sa_handler = SIG_DFL;
-        for (int signal : kStopSignals)
-            ::sigaction(signal, &defaultAction, nullptr);
+        for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
+            ::sigaction(kStopSignals[i], &m_previous[i], nullptr);
         g_activeTrainer = nullptr;
     }
     StopSignalsStopTraining(const StopSignalsStopTraining&) = delete;
     StopSignalsStopTraining& operator=(const StopSignalsStopTraining&) = delete;
+
+private:
+    struct sigaction m_previous[std::size(kStopSignals)] = {};
 };
 
 // The preset with the command line's overrides, checked as it will be trained (a larger
@@ -195,7 +206,7 @@ int runTrain(const TrainOptions& options)
                   << (result.restoredBest && result.bestEpoch > 0
                           ? "; kept the weights of epoch " + std::to_string(result.bestEpoch)
                           : "")
-                  << (result.status == RunStatus::Interrupted
+                  << (result.status == RunStatus::Interrupted && hasCheckpoint(folder)
                           ? "\nResume with: atelier-cli train --resume " + folder
                           : "")
                   << "\n";

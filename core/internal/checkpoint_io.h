@@ -16,9 +16,12 @@ std::string serializeCheckpoint(const LoopState& loop, const CheckpointInfo& inf
                                 const torch::Device& device);
 
 // Puts a checkpoint back: loop state, weights, optimizer state, the generator of `device`.
-// `loop` must already be set up for this run (its order holds the training-set size).
-// Throws InputError (ModelError for another architecture) naming `path`.
-CheckpointInfo restoreCheckpoint(const std::string& path, LoopState& loop, LayerStack& module,
+// `loop` must already be set up for this run (its order holds the training-set size). The
+// checkpoint must match `expected`'s architecture, data and device kind. Throws InputError
+// (ModelError for another architecture) naming `path`; nothing is changed before the
+// checks of the description have passed.
+CheckpointInfo restoreCheckpoint(const std::string& path, const CheckpointInfo& expected,
+                                 LoopState& loop, LayerStack& module,
                                  torch::optim::Optimizer& optimizer, const torch::Device& device);
 
 } // namespace atelier

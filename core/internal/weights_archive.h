@@ -21,8 +21,9 @@ void readModelTensors(torch::serialize::InputArchive& archive, const std::string
 // file writer throws again during clean-up on a full disk and terminates the process).
 std::string archiveBytes(torch::serialize::OutputArchive& archive);
 
-// Reads a whole archive file (bounded, regular files only) and parses it. Throws
-// InputError naming `path` with the reason, or `what` when it is not such an archive.
+// Reads a whole archive file (regular files only, at most this machine's memory) and parses
+// it with every tensor on the CPU (a checkpoint written on a GPU is readable anywhere).
+// Throws InputError naming `path` with the reason, or `what` when it is not such an archive.
 void loadArchive(torch::serialize::InputArchive& archive, const std::string& path,
                  const std::string& what);
 
