@@ -146,6 +146,23 @@ std::string runStatusName(RunStatus status)
     return "unknown";
 }
 
+// What one pass over the training set leaves for the epoch's record.
+struct EpochPass
+{
+    bool complete = false; // every batch ran
+    Clock::time_point start;
+    double pausedSeconds = 0;
+    torch::Tensor weightedLossSum; // Σ batch loss × batch size, on the device
+    torch::Tensor correct;         // correctly classified training images, on the device
+};
+
+enum class EpochEnd
+{
+    Continue,
+    StopRequested, // the epoch callback returned false (the epoch itself is complete)
+    Diverged,
+};
+
 struct Trainer::State
 {
     Preset preset;
@@ -181,7 +198,203 @@ struct Trainer::State
             pauseChanged.wait_for(lock, std::chrono::milliseconds(100));
         return secondsBetween(start, Clock::now());
     }
+
+    // One pass over the shuffled training set; stops early (complete = false) on a stop
+    // request, a callback's false, or a non-finite batch loss (result says diverged).
+    EpochPass trainEpoch(int epoch, const TrainingCallbacks& callbacks, TrainingResult& result);
+    // The epoch's record and dev evaluation, divergence check, early stopping, schedule,
+    // the epoch callback and the checkpoint.
+    EpochEnd finishEpoch(int epoch, const EpochPass& pass, const TrainingCallbacks& callbacks,
+                         TrainingResult& result);
+    // Status and message, the weights to keep, the final dev and test evaluations.
+    void finishRun(TrainingResult& result, bool stopped);
+    void writeCheckpoint();
 };
+
+EpochPass Trainer::State::trainEpoch(int epoch, const TrainingCallbacks& callbacks,
+                                     TrainingResult& result)
+{
+    const TrainConfig& config = preset.training;
+    auto& module = network.impl().module;
+    const std::int64_t count = train.size();
+    const std::int64_t batchSize = std::min<std::int64_t>(config.batchSize, count);
+    const int batchesPerEpoch = int((count + batchSize - 1) / batchSize);
+    EpochPass pass;
+    pass.start = Clock::now();
+    seededShuffle(loop.order, loop.shuffleRng);
+    const torch::Tensor permutation = torch::from_blob(loop.order.data(), {count}, torch::kInt32)
+                                          .to(torch::kInt64)
+                                          .to(torchDevice);
+    torch::Tensor batchLosses = torch::zeros(
+        {batchesPerEpoch}, torch::TensorOptions().dtype(torch::kFloat32).device(torchDevice));
+    pass.correct =
+        torch::zeros({}, torch::TensorOptions().dtype(torch::kInt64).device(torchDevice));
+    pass.weightedLossSum =
+        torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(torchDevice));
+    module->train();
+
+    int reported = 0; // batches already delivered through onBatch
+    auto lastReport = Clock::now();
+    auto report = [&](int done, std::int64_t samples) -> bool {
+        BatchProgress progress;
+        progress.epoch = epoch;
+        progress.epochs = config.epochs;
+        progress.batchesPerEpoch = batchesPerEpoch;
+        progress.firstBatch = reported;
+        const torch::Tensor fresh =
+            batchLosses.narrow(0, reported, done - reported).to(torch::kCPU);
+        progress.losses.assign(fresh.data_ptr<float>(), fresh.data_ptr<float>() + fresh.numel());
+        for (std::size_t i = 0; i < progress.losses.size(); ++i)
+            loop.batchLosses.push_back({epoch, reported + int(i) + 1, progress.losses[i]});
+        reported = done;
+        progress.samplesDone = samples;
+        progress.epochSeconds = secondsBetween(pass.start, Clock::now()) - pass.pausedSeconds;
+        progress.samplesPerSecond =
+            progress.epochSeconds > 0 ? double(samples) / progress.epochSeconds : 0;
+        for (float loss : progress.losses)
+            if (!std::isfinite(loss)) {
+                result.status = RunStatus::Diverged;
+                result.message = "the loss became " +
+                                 std::string(std::isnan(loss) ? "NaN" : "infinite") + " in epoch " +
+                                 std::to_string(epoch) + "; try a smaller learning rate";
+                return false;
+            }
+        return !callbacks.onBatch || callbacks.onBatch(progress);
+    };
+
+    const auto trainStart = Clock::now();
+    std::int64_t samples = 0;
+    bool stop = false;
+    for (int batch = 0; batch < batchesPerEpoch; ++batch) {
+        pass.pausedSeconds += waitWhilePaused();
+        if (stopRequested.load()) {
+            stop = true;
+            break;
+        }
+        const std::int64_t start = std::int64_t(batch) * batchSize;
+        const std::int64_t size = std::min(batchSize, count - start);
+        const torch::Tensor rows = permutation.narrow(0, start, size);
+        torch::Tensor x = train.images.index_select(0, rows);
+        if (config.augmentation.enabled())
+            x = augmentBatch(x, config.augmentation, transform.apply(0), loop.shuffleRng);
+        const torch::Tensor y = train.labels.index_select(0, rows);
+        optimizer->zero_grad();
+        const torch::Tensor logits = module->forward(x);
+        const torch::Tensor loss = F::cross_entropy(logits, y);
+        loss.backward();
+        optimizer->step();
+        {
+            torch::NoGradGuard noGrad;
+            batchLosses[batch] = loss.detach();
+            pass.weightedLossSum += loss.detach().to(torch::kFloat64) * double(size);
+            pass.correct += logits.argmax(1).eq(y).sum();
+        }
+        samples += size;
+        if (std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - lastReport)
+                .count() >= kProgressIntervalMs) {
+            lastReport = Clock::now();
+            if (!report(batch + 1, samples)) {
+                stop = true;
+                break;
+            }
+        }
+    }
+    loop.trainSeconds += secondsBetween(trainStart, Clock::now()) - pass.pausedSeconds;
+    loop.samplesTrained += samples;
+    const int batchesDone = int((samples + batchSize - 1) / batchSize);
+    if (!stop && reported < batchesDone && !report(batchesDone, samples))
+        stop = true;
+    pass.complete = !stop && samples == count;
+    return pass;
+}
+
+EpochEnd Trainer::State::finishEpoch(int epoch, const EpochPass& pass,
+                                     const TrainingCallbacks& callbacks, TrainingResult& result)
+{
+    const TrainConfig& config = preset.training;
+    auto& module = network.impl().module;
+    const auto count = double(train.size());
+    EpochReport epochReport;
+    EpochRecord& record = epochReport.record;
+    record.epoch = epoch;
+    record.loss = pass.weightedLossSum.item<double>() / count;
+    record.accuracy = double(pass.correct.item<std::int64_t>()) / count;
+    const Evaluation devEvaluation = evaluateSet(module, dev, false);
+    record.valLoss = devEvaluation.loss;
+    record.valAccuracy = devEvaluation.accuracy;
+    record.learningRate = loop.schedule.rate;
+    record.seconds = secondsBetween(pass.start, Clock::now()) - pass.pausedSeconds;
+    epochReport.devConfusion = devEvaluation.confusion;
+    loop.history.push_back(record);
+
+    if (!std::isfinite(record.loss) || !std::isfinite(record.valLoss)) {
+        result.status = RunStatus::Diverged;
+        result.message = "the loss became NaN or infinite in epoch " + std::to_string(epoch) +
+                         "; try a smaller learning rate";
+        return EpochEnd::Diverged; // no checkpoint: a resume starts from the last finite epoch
+    }
+    epochReport.improved = loop.tracker.update(record);
+    if (epochReport.improved)
+        loop.bestWeights = snapshot(module);
+    const bool goOn = !callbacks.onEpoch || callbacks.onEpoch(epochReport);
+    const double nextRate = loop.schedule.next(record);
+    if (nextRate != record.learningRate)
+        setLearningRate(*optimizer, config.optimizer.kind, nextRate);
+    // Keras's rule: stop once `patience` epochs in a row brought no improvement.
+    if (config.earlyStopping.enabled && loop.tracker.epochsWithoutImprovement > 0 &&
+        loop.tracker.epochsWithoutImprovement >= config.earlyStopping.patience) {
+        loop.stoppedEarly = true;
+        loop.message = "early stopping: " + monitorName(config.earlyStopping.monitor) +
+                       " did not improve for " +
+                       std::to_string(loop.tracker.epochsWithoutImprovement) + " epochs";
+    }
+    loop.epochsDone = epoch;
+    // The state for the next epoch is complete: from here on a crash loses nothing.
+    writeCheckpoint();
+    return goOn ? EpochEnd::Continue : EpochEnd::StopRequested;
+}
+
+void Trainer::State::writeCheckpoint()
+{
+    if (!options.checkpointPath.empty())
+        writeFileAtomically(options.checkpointPath,
+                            serializeCheckpoint(loop, checkpointInfo, network.impl().module,
+                                                *optimizer, torchDevice));
+}
+
+void Trainer::State::finishRun(TrainingResult& result, bool stopped)
+{
+    const TrainConfig& config = preset.training;
+    auto& module = network.impl().module;
+    if (result.status != RunStatus::Diverged && stopped) {
+        result.status = RunStatus::Interrupted;
+        result.message = "stopped by request";
+    } else if (result.status == RunStatus::Completed && loop.stoppedEarly) {
+        result.stoppedEarly = true;
+        result.message = loop.message;
+    }
+    if (result.status == RunStatus::Completed && result.message.empty())
+        result.message = "ran the " + std::to_string(config.epochs) +
+                         (config.epochs == 1 ? " epoch" : " epochs") + " planned";
+    result.history = loop.history;
+    result.bestEpoch = loop.tracker.bestEpoch;
+    // Keep the best weights when asked to, and whenever the run ended abnormally.
+    const bool keepBest = (config.earlyStopping.enabled && config.earlyStopping.restoreBest) ||
+                          result.status != RunStatus::Completed;
+    const bool lastEpochIsBest = result.status == RunStatus::Completed &&
+                                 loop.tracker.bestEpoch == int(result.history.size());
+    if (keepBest && !loop.bestWeights.empty() && !lastEpochIsBest)
+        restore(module, loop.bestWeights); // also undoes the drift of an unfinished epoch
+    result.restoredBest = !loop.bestWeights.empty() && (keepBest || lastEpochIsBest);
+    result.trainSeconds = loop.trainSeconds;
+    result.samplesPerSecond =
+        loop.trainSeconds > 0 ? double(loop.samplesTrained) / loop.trainSeconds : 0;
+    result.dev = evaluateSet(module, dev, false);
+    const auto evalStart = Clock::now();
+    result.test = evaluateSet(module, test, true);
+    const double evalSeconds = secondsBetween(evalStart, Clock::now());
+    result.evalSamplesPerSecond = evalSeconds > 0 ? double(result.test.count) / evalSeconds : 0;
+}
 
 Trainer::Trainer(const Preset& preset, const FashionMnist& data, const TrainingOptions& options)
 {
@@ -322,184 +535,21 @@ TrainingResult Trainer::run(const TrainingCallbacks& callbacks)
 {
     prepare();
     State& s = *m_state;
-    const TrainConfig& config = s.preset.training;
-    auto& module = s.network.impl().module;
-    torch::optim::Optimizer* optimizer = s.optimizer.get();
-    const std::int64_t count = s.train.size();
-    LoopState& loop = s.loop;
-    auto writeCheckpoint = [&] {
-        if (!s.options.checkpointPath.empty())
-            writeFileAtomically(
-                s.options.checkpointPath,
-                serializeCheckpoint(loop, s.checkpointInfo, module, *optimizer, s.torchDevice));
-    };
-
     TrainingResult result;
-    const std::int64_t batchSize = std::min<std::int64_t>(config.batchSize, count);
-    const int batchesPerEpoch = int((count + batchSize - 1) / batchSize);
-    const auto floatOptions = torch::TensorOptions().dtype(torch::kFloat32).device(s.torchDevice);
     bool stop = false;
-
-    for (int epoch = loop.epochsDone + 1; epoch <= config.epochs && !stop && !loop.stoppedEarly;
-         ++epoch) {
-        const auto epochStart = Clock::now();
-        double pausedSeconds = 0;
-        seededShuffle(loop.order, loop.shuffleRng);
-        const torch::Tensor permutation =
-            torch::from_blob(loop.order.data(), {count}, torch::kInt32)
-                .to(torch::kInt64)
-                .to(s.torchDevice);
-        torch::Tensor batchLosses = torch::zeros({batchesPerEpoch}, floatOptions);
-        torch::Tensor correct =
-            torch::zeros({}, torch::TensorOptions().dtype(torch::kInt64).device(s.torchDevice));
-        torch::Tensor weightedLossSum =
-            torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(s.torchDevice));
-        module->train();
-
-        int reported = 0; // batches already delivered through onBatch
-        auto lastReport = Clock::now();
-        auto report = [&](int done, std::int64_t samples) -> bool {
-            BatchProgress progress;
-            progress.epoch = epoch;
-            progress.epochs = config.epochs;
-            progress.batchesPerEpoch = batchesPerEpoch;
-            progress.firstBatch = reported;
-            const torch::Tensor fresh =
-                batchLosses.narrow(0, reported, done - reported).to(torch::kCPU);
-            progress.losses.assign(fresh.data_ptr<float>(),
-                                   fresh.data_ptr<float>() + fresh.numel());
-            for (std::size_t i = 0; i < progress.losses.size(); ++i)
-                loop.batchLosses.push_back({epoch, reported + int(i) + 1, progress.losses[i]});
-            reported = done;
-            progress.samplesDone = samples;
-            progress.epochSeconds = secondsBetween(epochStart, Clock::now()) - pausedSeconds;
-            progress.samplesPerSecond =
-                progress.epochSeconds > 0 ? double(samples) / progress.epochSeconds : 0;
-            for (float loss : progress.losses)
-                if (!std::isfinite(loss)) {
-                    result.status = RunStatus::Diverged;
-                    result.message =
-                        "the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
-                        " in epoch " + std::to_string(epoch) + "; try a smaller learning rate";
-                    return false;
-                }
-            return !callbacks.onBatch || callbacks.onBatch(progress);
-        };
-
-        const auto trainStart = Clock::now();
-        std::int64_t samples = 0;
-        for (int batch = 0; batch < batchesPerEpoch; ++batch) {
-            pausedSeconds += s.waitWhilePaused();
-            if (s.stopRequested.load()) {
-                stop = true;
-                break;
-            }
-            const std::int64_t start = std::int64_t(batch) * batchSize;
-            const std::int64_t size = std::min(batchSize, count - start);
-            const torch::Tensor rows = permutation.narrow(0, start, size);
-            torch::Tensor x = s.train.images.index_select(0, rows);
-            if (config.augmentation.enabled())
-                x = augmentBatch(x, config.augmentation, s.transform.apply(0), loop.shuffleRng);
-            const torch::Tensor y = s.train.labels.index_select(0, rows);
-            optimizer->zero_grad();
-            const torch::Tensor logits = module->forward(x);
-            const torch::Tensor loss = F::cross_entropy(logits, y);
-            loss.backward();
-            optimizer->step();
-            {
-                torch::NoGradGuard noGrad;
-                batchLosses[batch] = loss.detach();
-                weightedLossSum += loss.detach().to(torch::kFloat64) * double(size);
-                correct += logits.argmax(1).eq(y).sum();
-            }
-            samples += size;
-            if (std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - lastReport)
-                    .count() >= kProgressIntervalMs) {
-                lastReport = Clock::now();
-                if (!report(batch + 1, samples)) {
-                    stop = true;
-                    break;
-                }
-            }
-        }
-        const double trainSeconds = secondsBetween(trainStart, Clock::now()) - pausedSeconds;
-        loop.trainSeconds += trainSeconds;
-        loop.samplesTrained += samples;
-        const int batchesDone = int((samples + batchSize - 1) / batchSize);
-        if (!stop && reported < batchesDone && !report(batchesDone, samples))
-            stop = true;
-        if (stop || samples < count)
+    for (int epoch = s.loop.epochsDone + 1;
+         epoch <= s.preset.training.epochs && !stop && !s.loop.stoppedEarly; ++epoch) {
+        EpochPass pass = s.trainEpoch(epoch, callbacks, result);
+        if (!pass.complete) {
+            stop = result.status != RunStatus::Diverged;
             break; // a partial epoch is not recorded: its numbers would not compare
-
-        EpochReport epochReport;
-        EpochRecord& record = epochReport.record;
-        record.epoch = epoch;
-        record.loss = weightedLossSum.item<double>() / double(count);
-        record.accuracy = double(correct.item<std::int64_t>()) / double(count);
-        const Evaluation devEvaluation = evaluateSet(module, s.dev, false);
-        record.valLoss = devEvaluation.loss;
-        record.valAccuracy = devEvaluation.accuracy;
-        record.learningRate = loop.schedule.rate;
-        record.seconds = secondsBetween(epochStart, Clock::now()) - pausedSeconds;
-        epochReport.devConfusion = devEvaluation.confusion;
-        loop.history.push_back(record);
-
-        if (!std::isfinite(record.loss) || !std::isfinite(record.valLoss)) {
-            result.status = RunStatus::Diverged;
-            result.message = "the loss became NaN or infinite in epoch " + std::to_string(epoch) +
-                             "; try a smaller learning rate";
-            break; // no checkpoint: a resume starts from the last finite epoch
         }
-        epochReport.improved = loop.tracker.update(record);
-        if (epochReport.improved)
-            loop.bestWeights = snapshot(module);
-        const bool goOn = !callbacks.onEpoch || callbacks.onEpoch(epochReport);
-        const double nextRate = loop.schedule.next(record);
-        if (nextRate != record.learningRate)
-            setLearningRate(*optimizer, config.optimizer.kind, nextRate);
-        // Keras's rule: stop once `patience` epochs in a row brought no improvement.
-        if (config.earlyStopping.enabled && loop.tracker.epochsWithoutImprovement > 0 &&
-            loop.tracker.epochsWithoutImprovement >= config.earlyStopping.patience) {
-            loop.stoppedEarly = true;
-            loop.message = "early stopping: " + monitorName(config.earlyStopping.monitor) +
-                           " did not improve for " +
-                           std::to_string(loop.tracker.epochsWithoutImprovement) + " epochs";
-        }
-        loop.epochsDone = epoch;
-        // The state for the next epoch is complete: from here on a crash loses nothing.
-        writeCheckpoint();
-        if (!goOn)
-            stop = true;
+        const EpochEnd end = s.finishEpoch(epoch, pass, callbacks, result);
+        if (end == EpochEnd::Diverged)
+            break;
+        stop = end == EpochEnd::StopRequested;
     }
-
-    if (result.status != RunStatus::Diverged && stop) {
-        result.status = RunStatus::Interrupted;
-        result.message = "stopped by request";
-    } else if (result.status == RunStatus::Completed && loop.stoppedEarly) {
-        result.stoppedEarly = true;
-        result.message = loop.message;
-    }
-    if (result.status == RunStatus::Completed && result.message.empty())
-        result.message = "ran the " + std::to_string(config.epochs) +
-                         (config.epochs == 1 ? " epoch" : " epochs") + " planned";
-    result.history = loop.history;
-    result.bestEpoch = loop.tracker.bestEpoch;
-    // Keep the best weights when asked to, and whenever the run ended abnormally.
-    const bool keepBest = (config.earlyStopping.enabled && config.earlyStopping.restoreBest) ||
-                          result.status != RunStatus::Completed;
-    const bool lastEpochIsBest = result.status == RunStatus::Completed &&
-                                 loop.tracker.bestEpoch == int(result.history.size());
-    if (keepBest && !loop.bestWeights.empty() && !lastEpochIsBest)
-        restore(module, loop.bestWeights); // also undoes the drift of an unfinished epoch
-    result.restoredBest = !loop.bestWeights.empty() && (keepBest || lastEpochIsBest);
-    result.trainSeconds = loop.trainSeconds;
-    result.samplesPerSecond =
-        loop.trainSeconds > 0 ? double(loop.samplesTrained) / loop.trainSeconds : 0;
-    result.dev = evaluateSet(module, s.dev, false);
-    const auto evalStart = Clock::now();
-    result.test = evaluateSet(module, s.test, true);
-    const double evalSeconds = secondsBetween(evalStart, Clock::now());
-    result.evalSamplesPerSecond = evalSeconds > 0 ? double(result.test.count) / evalSeconds : 0;
+    s.finishRun(result, stop);
     return result;
 }
 
