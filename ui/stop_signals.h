@@ -4,7 +4,10 @@
 // loop, which stops the training cleanly. A second signal ends the process at once.
 #pragma once
 
+#include "core/stop_signals.h"
+
 #include <QObject>
+#include <memory>
 
 class QSocketNotifier;
 
@@ -24,6 +27,7 @@ Q_SIGNALS:
 
 private:
     QSocketNotifier* m_notifier = nullptr;
+    std::unique_ptr<StopSignalHandlers> m_handlers;
 };
 
 } // namespace atelier::ui

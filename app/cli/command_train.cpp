@@ -7,6 +7,7 @@
 #include "core/checkpoint.h"
 #include "core/dataset.h"
 #include "core/errors.h"
+#include "core/stop_signals.h"
 #include "core/text_format.h"
 #include "core/trainer.h"
 #include "core/training_session.h"
@@ -16,7 +17,6 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <iterator>
 #include <limits>
 #include <memory>
 #include <unistd.h>
@@ -42,60 +42,27 @@ struct TrainOptions
 
 std::atomic<Trainer*> g_activeTrainer{nullptr};
 
-// Ctrl-C, and what kill, systemd, a closed terminal and Slurm's time limit send.
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
-
 extern "C" void onStopSignal(int)
 {
     if (Trainer* trainer = g_activeTrainer.load())
         trainer->requestStop();
-    // A second signal ends the process at once (sigaction is async-signal-safe). Only the
-    // signals we handle: an ignored one stays ignored.
-    struct sigaction defaultAction
-    {
-    };
-    defaultAction.sa_handler = SIG_DFL;
-    for (int signal : kStopSignals) {
-        struct sigaction current
-        {
-        };
-        if (::sigaction(signal, nullptr, &current) == 0 && current.sa_handler == onStopSignal)
-            ::sigaction(signal, &defaultAction, nullptr);
-    }
+    letTheNextStopSignalEndTheProcess(onStopSignal);
 }
 
 // While it lives, the stop signals stop `trainer` after the current batch; the run is then
 // written as interrupted (best weights kept) and resumable.
-// A signal the user chose to ignore (nohup's SIGHUP, SIGINT of a background job) stays
-// ignored.
 class StopSignalsStopTraining
 {
 public:
+    // The trainer is published before the handlers exist: no signal finds it missing.
     explicit StopSignalsStopTraining(Trainer& trainer)
-    {
-        g_activeTrainer = &trainer;
-        struct sigaction action
-        {
-        };
-        action.sa_handler = onStopSignal;
-        sigemptyset(&action.sa_mask);
-        for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
-            ::sigaction(kStopSignals[i], nullptr, &m_previous[i]);
-            if (m_previous[i].sa_handler != SIG_IGN)
-                ::sigaction(kStopSignals[i], &action, nullptr);
-        }
-    }
-    ~StopSignalsStopTraining()
-    {
-        for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
-            ::sigaction(kStopSignals[i], &m_previous[i], nullptr);
-        g_activeTrainer = nullptr;
-    }
-    StopSignalsStopTraining(const StopSignalsStopTraining&) = delete;
-    StopSignalsStopTraining& operator=(const StopSignalsStopTraining&) = delete;
+        : m_published(g_activeTrainer = &trainer), m_handlers(onStopSignal)
+    {}
+    ~StopSignalsStopTraining() { g_activeTrainer = nullptr; }
 
 private:
-    struct sigaction m_previous[std::size(kStopSignals)] = {};
+    Trainer* m_published;
+    StopSignalHandlers m_handlers; // after m_published: installed second, removed first
 };
 
 // The preset with the command line's overrides, checked as it will be trained (a larger
