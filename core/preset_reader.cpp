@@ -243,6 +243,23 @@ void readDescription(MapReader& top, std::string& description)
 
 } // namespace
 
+namespace detail {
+
+void readPresetNode(const YAML::Node& root, ProblemList& problems, Preset& preset)
+{
+    MapReader top(root, "", problems);
+    if (!top.ok())
+        return;
+    readName(top, preset.name);
+    readDescription(top, preset.description);
+    readModel(top, preset.model);
+    readTraining(top, preset.training);
+    readData(top, preset.data);
+    top.finish({"name", "description", "model", "training", "data"});
+}
+
+} // namespace detail
+
 std::string presetNameProblem(const std::string& name)
 {
     if (name.size() > kMaxPresetNameBytes)
@@ -287,15 +304,7 @@ PresetParseResult parsePreset(const std::string& yamlText, const std::string& fi
         result.problems = problems.release();
         return result;
     }
-    MapReader top(root, "", problems);
-    if (top.ok()) {
-        readName(top, result.preset.name);
-        readDescription(top, result.preset.description);
-        readModel(top, result.preset.model);
-        readTraining(top, result.preset.training);
-        readData(top, result.preset.data);
-        top.finish({"name", "description", "model", "training", "data"});
-    }
+    detail::readPresetNode(root, problems, result.preset);
     result.problems = problems.release();
     return result;
 }

@@ -91,6 +91,17 @@ std::string weightsPath(const std::string& folder)
     return folder + "/model.pt";
 }
 
+void createExactRunFolder(const std::string& folder)
+{
+    const std::size_t slash = folder.find_last_of('/');
+    if (slash != std::string::npos && slash > 0)
+        makeDirectories(folder.substr(0, slash));
+    if (::mkdir(folder.c_str(), 0755) != 0)
+        throw InputError(folder + ": cannot create the run folder: " +
+                         (errno == EEXIST ? std::string("it exists already")
+                                          : std::string(std::strerror(errno))));
+}
+
 std::string createRunFolder(const std::string& baseDirectory, const std::string& presetName)
 {
     // Presets check their names (presetNameProblem); this is the last line of defence for any

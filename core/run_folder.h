@@ -42,6 +42,9 @@ struct RunRecord
 
 // Creates `baseDirectory`/`presetName`-YYYYmmdd-HHMMSS (with -2, -3, ... if taken).
 std::string createRunFolder(const std::string& baseDirectory, const std::string& presetName);
+// Creates exactly `folder` (its parents too); it must not exist yet. Sweep trials use it:
+// their folder names are fixed by the trial number.
+void createExactRunFolder(const std::string& folder);
 
 void writeRunPreset(const std::string& folder, const Preset& preset);
 void writeHistory(const std::string& folder, const std::vector<EpochRecord>& history);

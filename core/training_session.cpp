@@ -42,7 +42,12 @@ TrainingSession::TrainingSession(const Preset& preset, const FashionMnist& data,
     trainingOptions.limit = options.limit;
     trainingOptions.dataDirectory = options.dataDirectory;
     startTrainer(data, trainingOptions);
-    m_folder = createRunFolder(options.outDirectory, preset.name.empty() ? "run" : preset.name);
+    if (options.exactFolder.empty()) {
+        m_folder = createRunFolder(options.outDirectory, preset.name.empty() ? "run" : preset.name);
+    } else {
+        createExactRunFolder(options.exactFolder);
+        m_folder = options.exactFolder;
+    }
     m_lock = std::make_unique<RunFolderLock>(m_folder);
     writeRunPreset(m_folder, preset);
     m_trainer->setCheckpointPath(checkpointPath(m_folder));

@@ -16,6 +16,7 @@ namespace atelier {
 struct SessionOptions
 {
     std::string outDirectory = "runs"; // run folders are created inside
+    std::string exactFolder;           // when set: the run folder itself (must not exist)
     std::string dataDirectory;         // where the data came from, for metrics.json
     std::size_t limit = 0;             // train on a class-balanced subset (0: all images)
     int threads = 0;                   // the intra-op threads in use, for metrics.json

@@ -41,6 +41,9 @@ private:
 // yaml-cpp shares aliased nodes, so a few kilobytes can expand to billions of values.
 bool withinNodeBudget(const YAML::Node& root, std::size_t maxNodes, ProblemList& problems);
 
+// Levenshtein distance, for "did you mean" suggestions.
+std::size_t editDistance(const std::string& a, const std::string& b);
+
 // Reads one value node; each returns nullopt after recording a problem.
 std::optional<long long> readInteger(const YAML::Node& node, const std::string& path,
                                      ProblemList& problems, long long min, long long max);
@@ -101,5 +104,10 @@ private:
     bool m_ok = false;
     std::set<std::string> m_taken;
 };
+
+// The preset schema on a parsed document (parsePreset after YAML syntax and the node budget);
+// the sweep reader checks each searched value in place with it, so that a problem keeps the
+// line of the sweep file that holds the value.
+void readPresetNode(const YAML::Node& root, ProblemList& problems, Preset& preset);
 
 } // namespace atelier::detail
