@@ -284,27 +284,14 @@ PresetParseResult parsePreset(const std::string& yamlText, const std::string& fi
 {
     PresetParseResult result;
     ProblemList problems(fileName);
-    if (yamlText.size() > kMaxPresetBytes) {
-        // The studio reads files itself: the bound holds for it too.
-        problems.add(YAML::Mark::null_mark(), "",
-                     "too large for a preset (" + withThousands(std::int64_t(yamlText.size())) +
-                         " bytes; at most " + withThousands(std::int64_t(kMaxPresetBytes)) + ")");
+    // The studio reads files itself: the size bound holds for it too.
+    const std::optional<YAML::Node> root = detail::loadBoundedDocument(
+        yamlText, kMaxPresetBytes, kMaxPresetNodes, "a preset", problems);
+    if (!root) {
         result.problems = problems.release();
         return result;
     }
-    YAML::Node root;
-    try {
-        root = YAML::Load(yamlText);
-    } catch (const YAML::Exception& e) {
-        problems.add(e.mark, "", "YAML syntax error: " + e.msg);
-        result.problems = problems.release();
-        return result;
-    }
-    if (!detail::withinNodeBudget(root, kMaxPresetNodes, problems)) {
-        result.problems = problems.release();
-        return result;
-    }
-    detail::readPresetNode(root, problems, result.preset);
+    detail::readPresetNode(*root, problems, result.preset);
     result.problems = problems.release();
     return result;
 }

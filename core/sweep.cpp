@@ -473,37 +473,37 @@ void SweepReader::readSpace(MapReader& top)
     for (const SweepParameter& parameter : m_spec.parameters)
         if (!parameter.range)
             points *= double(parameter.values.size());
-    if (points > double(kMaxGridPoints))
+    if (points > double(kMaxGridPoints)) {
         m_problems.add(space->Mark(), "space",
                        "has " + withThousands(std::int64_t(std::min(points, 9e18))) +
                            " grid points; at most " +
                            withThousands(std::int64_t(kMaxGridPoints)));
+        return;
+    }
+    // Every trial is a run folder and a row: a sweep of more than kMaxSweepTrials is a
+    // mistake (or a hostile file), refused before the plan builds a million presets.
+    const double trials = m_spec.method == SweepMethod::Grid ? points
+                          : m_spec.fraction > 0              ? std::floor(m_spec.fraction * points)
+                                                             : 0;
+    if (trials > double(kMaxSweepTrials))
+        m_problems.add(space->Mark(), "space",
+                       "gives " + withThousands(std::int64_t(trials)) + " trials (" +
+                           (m_spec.method == SweepMethod::Grid ? "every grid point"
+                                                               : "the fraction of the grid") +
+                           "); at most " + withThousands(std::int64_t(kMaxSweepTrials)) +
+                           ": use method: random with a smaller fraction or trials");
 }
 
 SweepParseResult SweepReader::read()
 {
     SweepParseResult result;
-    if (m_text.size() > kMaxSweepBytes) {
-        m_problems.add(YAML::Mark::null_mark(), "",
-                       "too large for a sweep file (" +
-                           withThousands(std::int64_t(m_text.size())) + " bytes; at most " +
-                           withThousands(std::int64_t(kMaxSweepBytes)) + ")");
+    const std::optional<YAML::Node> root = detail::loadBoundedDocument(
+        m_text, kMaxSweepBytes, kMaxPresetNodes, "a sweep file", m_problems);
+    if (!root) {
         result.problems = m_problems.release();
         return result;
     }
-    YAML::Node root;
-    try {
-        root = YAML::Load(m_text);
-    } catch (const YAML::Exception& e) {
-        m_problems.add(e.mark, "", "YAML syntax error: " + e.msg);
-        result.problems = m_problems.release();
-        return result;
-    }
-    if (!detail::withinNodeBudget(root, kMaxPresetNodes, m_problems)) {
-        result.problems = m_problems.release();
-        return result;
-    }
-    MapReader top(root, "", m_problems);
+    MapReader top(*root, "", m_problems);
     if (top.ok()) {
         top.string("name", m_spec.name);
         if (!m_spec.name.empty()) {

@@ -288,7 +288,7 @@ SweepPlan planSweep(const SweepSpec& spec, bool countWholeGrid)
                          " trials; the space has only " +
                          withThousands(std::int64_t(plan.trials.size())) +
                          " valid points: all of them run";
-    if (countWholeGrid && !plan.continuous)
+    if (countWholeGrid && !plan.continuous && plan.gridPoints <= kMaxCheckedGridPoints)
         while (!permutation.done()) {
             putGridPoint(spec, permutation.next(), candidate);
             planner.consider(number++, candidate, false);

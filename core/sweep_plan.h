@@ -45,8 +45,13 @@ struct SweepPlan
     std::string shortfall; // why fewer trials than requested, in words; empty when none
 };
 
+// Grids up to this size are checked whole for invalid points by `countWholeGrid`; a larger
+// one only where the draw went (checking is a preset parse and a shape check per point).
+constexpr std::uint64_t kMaxCheckedGridPoints = 100'000;
+
 // `countWholeGrid`: also check the grid points a random draw does not reach, so that the
-// invalid count covers the whole grid (what `sweep plan` shows); trial processes skip it.
+// invalid count covers the whole grid (what `sweep plan` shows; up to kMaxCheckedGridPoints);
+// trial processes skip it.
 SweepPlan planSweep(const SweepSpec& spec, bool countWholeGrid = false);
 
 // The preset of one combination of values (one YAML text per parameter): problems when the

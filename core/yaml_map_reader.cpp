@@ -96,6 +96,28 @@ std::vector<PresetProblem> ProblemList::release()
     return all;
 }
 
+std::optional<YAML::Node> loadBoundedDocument(const std::string& text, std::size_t maxBytes,
+                                              std::size_t maxNodes, const std::string& what,
+                                              ProblemList& problems)
+{
+    if (text.size() > maxBytes) {
+        problems.add(YAML::Mark::null_mark(), "",
+                     "too large for " + what + " (" + withThousands(std::int64_t(text.size())) +
+                         " bytes; at most " + withThousands(std::int64_t(maxBytes)) + ")");
+        return std::nullopt;
+    }
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        problems.add(e.mark, "", "YAML syntax error: " + e.msg);
+        return std::nullopt;
+    }
+    if (!withinNodeBudget(root, maxNodes, problems))
+        return std::nullopt;
+    return root;
+}
+
 bool withinNodeBudget(const YAML::Node& root, std::size_t maxNodes, ProblemList& problems)
 {
     // An explicit stack, not recursion: an alias may even point into itself.

@@ -676,6 +676,20 @@ space:
         QTest::newRow("yaml syntax")
             << base + "space:\n  training.batch_size: [32, 64\n"
             << "sweep.yaml:";
+        const QString tens = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]";
+        const QString millionPoints = "space:\n  model.layers[1].units: " + tens +
+                                      "\n  model.layers[3].units: " + tens +
+                                      "\n  training.batch_size: " + tens +
+                                      "\n  training.epochs: " + tens +
+                                      "\n  training.seed: " + tens +
+                                      "\n  model.layers[2].rate: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, "
+                                      "0.6, 0.7, 0.8, 0.9]\n";
+        QTest::newRow("a grid of a million trials")
+            << base + millionPoints
+            << "space: gives 1,000,000 trials (every grid point); at most 100,000";
+        QTest::newRow("a fraction of a million points that is still too many")
+            << base + "method: random\nfraction: 0.5\n" + millionPoints
+            << "space: gives 500,000 trials (the fraction of the grid); at most 100,000";
         QTest::newRow("not a mapping") << "- 1\n- 2\n"
                                        << "sweep.yaml:1:1: expected a mapping";
     }

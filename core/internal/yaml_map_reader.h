@@ -41,6 +41,12 @@ private:
 // yaml-cpp shares aliased nodes, so a few kilobytes can expand to billions of values.
 bool withinNodeBudget(const YAML::Node& root, std::size_t maxNodes, ProblemList& problems);
 
+// Parses a whole YAML document of at most `maxBytes` and `maxNodes` values (`what` names the
+// kind of file in the size message); nullopt after recording the problem.
+std::optional<YAML::Node> loadBoundedDocument(const std::string& text, std::size_t maxBytes,
+                                              std::size_t maxNodes, const std::string& what,
+                                              ProblemList& problems);
+
 // Levenshtein distance, for "did you mean" suggestions.
 std::size_t editDistance(const std::string& a, const std::string& b);
 
