@@ -88,13 +88,21 @@ ImageSet loadImageSet(const std::string& imagesPath, const std::string& labelsPa
     return set;
 }
 
-FashionMnist loadFashionMnist(const std::string& directory)
+void requireDataFiles(const std::string& directory)
 {
     if (!isDirectory(directory))
         throw DataError(directory +
                         ": no such folder; install the Debian package "
                         "dataset-fashion-mnist, or point --data / ATELIER_DATA at a folder with "
                         "the four Fashion-MNIST IDX files");
+    for (const char* name : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
+        (void)findFile(directory, name);
+}
+
+FashionMnist loadFashionMnist(const std::string& directory)
+{
+    requireDataFiles(directory);
     FashionMnist data;
     data.directory = directory;
     data.train = loadImageSet(findFile(directory, "train-images-idx3-ubyte"),

@@ -46,6 +46,10 @@ std::string resolveDataDirectory(const std::string& explicitDirectory);
 // Loads one images/labels pair and checks that they agree (count, label range, 28×28).
 ImageSet loadImageSet(const std::string& imagesPath, const std::string& labelsPath);
 
+// Throws DataError unless `directory` holds the four files (gzipped or raw); their content is
+// not read. For commands that start other processes which load the data themselves.
+void requireDataFiles(const std::string& directory);
+
 // Loads the four files from `directory`; each may be gzipped (".gz") or raw.
 FashionMnist loadFashionMnist(const std::string& directory);
 

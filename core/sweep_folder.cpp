@@ -254,8 +254,18 @@ std::vector<TrialRecord> readTrials(const SweepFolder& folder, const SweepPlan& 
                 record.problem = e.what();
             }
         }
-        if (!trialFinished(record.status))
+        if (!trialFinished(record.status)) {
             record.epochsDone = historyRows(path);
+        } else {
+            try {
+                const std::string historyPath = path + "/history.csv";
+                for (const EpochRecord& epoch : parseHistoryCsv(
+                         readTextFile(historyPath), historyPath, NonFinite::Allowed))
+                    record.epochSeconds += epoch.seconds;
+            } catch (const InputError&) {
+                // The result stands without it; only the time-left estimate misses it.
+            }
+        }
         records.push_back(record);
     }
     return records;
@@ -297,11 +307,26 @@ void rebuildTrialsCsv(const SweepFolder& folder, const SweepPlan& plan)
     writeFileAtomically(folder.directory + "/trials.csv", trialsCsv(folder.spec, plan, records));
 }
 
+TrialLock::~TrialLock()
+{
+    ::close(m_fd);
+}
+
 TrialSession openTrial(const SweepFolder& folder, const TrialConfig& trial,
                        const FashionMnist& data, SessionOptions options)
 {
     TrialSession result;
     const std::string path = trialFolderPath(folder.directory, trial.index);
+    const std::string lockPath = path + ".lock";
+    const int fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw InputError(lockPath + ": cannot create the trial's lock file: " +
+                         std::strerror(errno));
+    result.lock = std::make_unique<TrialLock>(fd);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        result.start = TrialStart::RunningElsewhere;
+        return result;
+    }
     Preset preset = trial.preset;
     if (folder.settings.device == "cpu")
         preset.training.device = DeviceChoice::Cpu;

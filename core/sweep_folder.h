@@ -68,6 +68,7 @@ struct TrialRecord
     std::string folder;     // relative to the sweep folder: trials/0007
     int epochsDone = 0;     // while running or interrupted: complete epochs so far
     RunMetrics metrics;     // when finished
+    double epochSeconds = 0; // when finished: the epochs' wall time, validation included
     std::string problem;    // a damaged metrics.json, in words; the trial counts as interrupted
 };
 
@@ -94,8 +95,24 @@ enum class TrialStart
     RunningElsewhere, // another process holds the trial's lock
 };
 
+// Held by the process that trains a trial for as long as it runs (a flock on
+// DIR/trials/NNNN.lock): two processes given the same trial, such as the tasks of a Slurm
+// array submitted twice, never both start, restart or resume it.
+class TrialLock
+{
+public:
+    explicit TrialLock(int fd) : m_fd(fd) {}
+    ~TrialLock();
+    TrialLock(const TrialLock&) = delete;
+    TrialLock& operator=(const TrialLock&) = delete;
+
+private:
+    int m_fd;
+};
+
 struct TrialSession
 {
+    std::unique_ptr<TrialLock> lock; // released after the session: declared first
     TrialStart start = TrialStart::Fresh;
     std::string detail; // why a trial restarted
     std::unique_ptr<TrainingSession> session; // null when there is nothing to train

@@ -18,6 +18,8 @@ packages=(
   dataset-fashion-mnist
   # headless GUI tests and screenshots; localedef builds a decimal-comma locale for a test
   xvfb xauth locales
+  # a single-node Slurm on localhost for the cluster tests (scripts/slurm/start-local.sh)
+  slurm-wlm munge
 )
 
 missing=()

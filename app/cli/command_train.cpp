@@ -7,14 +7,12 @@
 #include "core/checkpoint.h"
 #include "core/dataset.h"
 #include "core/errors.h"
-#include "core/stop_signals.h"
 #include "core/text_format.h"
 #include "core/trainer.h"
 #include "core/training_session.h"
 #include "progress_printer.h"
+#include "training_signals.h"
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <limits>
@@ -38,31 +36,6 @@ struct TrainOptions
     bool quiet = false;
     std::string resume; // a run folder to continue instead of a preset
     bool outGiven = false;
-};
-
-std::atomic<Trainer*> g_activeTrainer{nullptr};
-
-extern "C" void onStopSignal(int)
-{
-    if (Trainer* trainer = g_activeTrainer.load())
-        trainer->requestStop();
-    letTheNextStopSignalEndTheProcess(onStopSignal);
-}
-
-// While it lives, the stop signals stop `trainer` after the current batch; the run is then
-// written as interrupted (best weights kept) and resumable.
-class StopSignalsStopTraining
-{
-public:
-    // The trainer is published before the handlers exist: no signal finds it missing.
-    explicit StopSignalsStopTraining(Trainer& trainer)
-        : m_published(g_activeTrainer = &trainer), m_handlers(onStopSignal)
-    {}
-    ~StopSignalsStopTraining() { g_activeTrainer = nullptr; }
-
-private:
-    Trainer* m_published;
-    StopSignalHandlers m_handlers; // after m_published: installed second, removed first
 };
 
 // The preset with the command line's overrides, checked as it will be trained (a larger

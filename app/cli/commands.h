@@ -27,5 +27,6 @@ Command addSummaryCommand(CLI::App& app);
 Command addTrainCommand(CLI::App& app);
 Command addEvalCommand(CLI::App& app);
 Command addExportCommand(CLI::App& app);
+Command addSweepCommand(CLI::App& app);
 
 } // namespace atelier::cli

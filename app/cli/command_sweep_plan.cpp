@@ -1,0 +1,178 @@
+// `atelier-cli sweep plan SWEEP.yaml`: what a sweep will do before anything runs: the space,
+// the trials, the points that are not trainable models and why, and an estimated duration
+// from timing a few batches of its smallest and largest trial on this machine.
+#include "core/calibration.h"
+#include "core/dataset.h"
+#include "core/runtime.h"
+#include "core/sweep_plan.h"
+#include "core/text_format.h"
+#include "sweep_commands.h"
+#include "sweep_common.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+namespace atelier::cli {
+namespace {
+
+constexpr int kCalibrationSteps = 5;
+constexpr std::size_t kMaxValuesShown = 8;
+
+std::string methodText(const SweepSpec& spec, const SweepPlan& plan)
+{
+    if (spec.method == SweepMethod::Grid)
+        return "grid: every point";
+    if (spec.fraction > 0) {
+        char text[96];
+        std::snprintf(text, sizeof text, "random: %g%% of the grid, drawn without replacement",
+                      spec.fraction * 100);
+        return text;
+    }
+    return "random: " + std::to_string(spec.trials) + " trials" +
+           (plan.continuous ? "" : ", drawn without replacement");
+}
+
+std::string valuesText(const SweepParameter& parameter)
+{
+    if (parameter.range) {
+        const char* kind = parameter.range->kind == RangeKind::Uniform      ? "uniform"
+                           : parameter.range->kind == RangeKind::LogUniform ? "log-uniform"
+                                                                            : "integers";
+        return std::string(kind) + " " + shortestDouble(parameter.range->low) + " to " +
+               shortestDouble(parameter.range->high);
+    }
+    std::string text;
+    for (std::size_t i = 0; i < parameter.values.size() && i < kMaxValuesShown; ++i)
+        text += (i ? ", " : "") + parameter.values[i].label;
+    if (parameter.values.size() > kMaxValuesShown)
+        text += ", … (" + std::to_string(parameter.values.size()) + " values)";
+    return text;
+}
+
+std::string pathsText(const SweepParameter& parameter)
+{
+    std::string text;
+    for (std::size_t i = 0; i < parameter.paths.size(); ++i)
+        text += (i ? ", " : "") + parameter.paths[i];
+    return text;
+}
+
+// Images one trial pushes through the network, in training-step equivalents: every epoch
+// trains on the training split and evaluates the dev split (a forward pass costs about a
+// third of a training step), then the test set once.
+double stepImages(const TrialConfig& trial, long long limit)
+{
+    const double all = 60000;
+    const double train = limit > 0 ? double(limit) : all * (1 - trial.preset.data.devFraction);
+    const double dev = all * trial.preset.data.devFraction;
+    return trial.preset.training.epochs * (train + dev / 3) + 10000.0 / 3;
+}
+
+void printEstimate(const SweepPlan& plan, const SweepOptions& options)
+{
+    if (plan.trials.empty())
+        return;
+    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = options.threads > 0 ? options.threads : std::max(1, cores / options.jobs);
+    configureThreads(threads);
+    const auto byFlops = [](const TrialConfig& a, const TrialConfig& b) {
+        return a.forwardFlops < b.forwardFlops;
+    };
+    const TrialConfig& smallest = *std::min_element(plan.trials.begin(), plan.trials.end(), byFlops);
+    const TrialConfig& largest = *std::max_element(plan.trials.begin(), plan.trials.end(), byFlops);
+    const StepTiming small = timeTrainingSteps(smallest.preset, kCalibrationSteps);
+    const StepTiming large = timeTrainingSteps(largest.preset, kCalibrationSteps);
+
+    // Per-trial overhead: process start is small; loading the data set is what costs.
+    double overhead = 0;
+    try {
+        const auto start = std::chrono::steady_clock::now();
+        (void)loadFashionMnist(resolveDataDirectory(options.dataDirectory));
+        overhead = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    } catch (const InputError&) {
+        // No data here (planning for a cluster): the estimate leaves the loading out.
+    }
+
+    // Seconds per image, linear in the forward FLOPs between the two timed trials.
+    const double flopsSpan = double(largest.forwardFlops - smallest.forwardFlops);
+    auto secondsPerImage = [&](const TrialConfig& trial) {
+        if (flopsSpan <= 0)
+            return (small.secondsPerImage + large.secondsPerImage) / 2;
+        const double t = double(trial.forwardFlops - smallest.forwardFlops) / flopsSpan;
+        return small.secondsPerImage + t * (large.secondsPerImage - small.secondsPerImage);
+    };
+    double total = 0;
+    for (const TrialConfig& trial : plan.trials)
+        total += stepImages(trial, options.limit) * secondsPerImage(trial) + overhead;
+    const double wall = total / std::min<double>(options.jobs, double(plan.trials.size()));
+
+    std::printf("estimate: at most %s with %d job%s × %d thread%s (every trial running all its "
+                "epochs; early stopping ends most sooner)\n",
+                durationText(wall).c_str(), options.jobs, options.jobs == 1 ? "" : "s", threads,
+                threads == 1 ? "" : "s");
+    std::printf("  calibration: trial %d %.2f ms per image (smallest), trial %d %.2f ms per "
+                "image (largest), %d batches each; %.1f s to load the data per trial\n",
+                smallest.index, small.secondsPerImage * 1e3, largest.index,
+                large.secondsPerImage * 1e3, kCalibrationSteps, overhead);
+}
+
+} // namespace
+
+int runSweepPlan(const SweepOptions& options)
+{
+    const SweepSpec spec = loadSweep(options.sweepFile);
+    const SweepPlan plan = planSweep(spec, true);
+
+    std::printf("sweep: %s (%s)\n", spec.name.c_str(), options.sweepFile.c_str());
+    if (!spec.description.empty())
+        std::printf("  %s\n", spec.description.c_str());
+    std::printf("method: %s, seed %llu\n", methodText(spec, plan).c_str(),
+                static_cast<unsigned long long>(spec.seed));
+    std::printf("objective: %s (dev set, %s is better)\n",
+                sweepObjectiveName(spec.objective).c_str(),
+                spec.objective == SweepObjective::ValLoss ? "lower" : "higher");
+    std::printf("space: %zu parameter%s, %s\n", spec.parameters.size(),
+                spec.parameters.size() == 1 ? "" : "s",
+                plan.continuous ? "with ranges (no finite grid)"
+                                : (withThousands(std::int64_t(plan.gridPoints)) + " grid points")
+                                      .c_str());
+    for (const SweepParameter& parameter : spec.parameters)
+        std::printf("  %s: %s%s\n", parameter.name.c_str(), valuesText(parameter).c_str(),
+                    parameter.paths.size() == 1 && parameter.paths[0] == parameter.name
+                        ? ""
+                        : ("  (at " + pathsText(parameter) + ")").c_str());
+
+    std::printf("invalid: %s of %s point%s checked %s not trainable model%s\n",
+                withThousands(std::int64_t(plan.invalid)).c_str(),
+                withThousands(std::int64_t(plan.examined)).c_str(), plan.examined == 1 ? "" : "s",
+                plan.invalid == 1 ? "is" : "are", plan.invalid == 1 ? "" : "s");
+    for (std::size_t i = 0; i < plan.invalidReasons.size() && i < 5; ++i) {
+        const InvalidReason& reason = plan.invalidReasons[i];
+        TrialConfig example;
+        example.labels = reason.example;
+        std::printf("  %s × %s\n      e.g. %s\n", withThousands(std::int64_t(reason.count)).c_str(),
+                    reason.reason.c_str(), describeTrial(spec, example).c_str());
+    }
+    if (plan.invalidReasons.size() > 5)
+        std::printf("  … and %zu more reasons\n", plan.invalidReasons.size() - 5);
+
+    std::printf("trials: %zu\n", plan.trials.size());
+    if (!plan.shortfall.empty())
+        std::printf("  note: %s\n", plan.shortfall.c_str());
+    const std::size_t shown = std::min<std::size_t>(std::size_t(options.show), plan.trials.size());
+    for (std::size_t i = 0; i < shown; ++i)
+        std::printf("  trial %zu: %s (%s parameters)\n", i,
+                    describeTrial(spec, plan.trials[i]).c_str(),
+                    withThousands(plan.trials[i].parameters).c_str());
+    if (shown < plan.trials.size())
+        std::printf("  … %zu more (--show N lists more)\n", plan.trials.size() - shown);
+    std::fflush(stdout);
+    printEstimate(plan, options);
+    return 0;
+}
+
+} // namespace atelier::cli

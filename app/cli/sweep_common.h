@@ -1,0 +1,28 @@
+// Helpers shared by the `sweep` subcommands: durations in words, the program's own path (a
+// local job and a Slurm task run the same `atelier-cli sweep trial`), the best trial.
+#pragma once
+
+#include "core/sweep_folder.h"
+
+#include <string>
+#include <vector>
+
+namespace atelier::cli {
+
+// "42 s", "12 min", "1 h 05 min"
+std::string durationText(double seconds);
+
+// The absolute path of this atelier-cli, for the commands it starts or writes into scripts.
+std::string selfExecutable();
+
+// An absolute path for `path` (relative ones against the current folder): Slurm tasks and
+// child processes may start elsewhere.
+std::string absolutePath(const std::string& path);
+
+// Index into `records` of the best finished trial by the sweep's objective, or -1.
+int bestTrial(const SweepSpec& spec, const std::vector<TrialRecord>& records);
+
+// "val_accuracy 0.8712" for a finished trial.
+std::string objectiveText(const SweepSpec& spec, const TrialRecord& record);
+
+} // namespace atelier::cli
