@@ -10,16 +10,20 @@
 #include "sweep_common.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 namespace atelier::cli {
 namespace {
 
-constexpr int kCalibrationSteps = 5;
+constexpr int kCalibrationSteps = 20;
 constexpr std::size_t kMaxValuesShown = 8;
 
 std::string methodText(const SweepSpec& spec, const SweepPlan& plan)
@@ -72,6 +76,30 @@ double stepImages(const TrialConfig& trial, long long limit)
     return trial.preset.training.epochs * (train + dev / 3) + 10000.0 / 3;
 }
 
+// Seconds for this program to start and exit (`--version`): what every trial process pays
+// before it trains. 0 when it cannot be measured.
+double processStartSeconds()
+{
+    const std::string program = selfExecutable();
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t pid = ::fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0) {
+        const int null = ::open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            ::dup2(null, STDOUT_FILENO);
+        ::execl(program.c_str(), program.c_str(), "--version", static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return 0;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 void printEstimate(const SweepPlan& plan, const SweepOptions& options)
 {
     if (plan.trials.empty())
@@ -87,15 +115,18 @@ void printEstimate(const SweepPlan& plan, const SweepOptions& options)
     const StepTiming small = timeTrainingSteps(smallest.preset, kCalibrationSteps);
     const StepTiming large = timeTrainingSteps(largest.preset, kCalibrationSteps);
 
-    // Per-trial overhead: process start is small; loading the data set is what costs.
-    double overhead = 0;
+    // Per-trial overhead: starting a process (the dynamic loader maps LibTorch) and loading
+    // the data set, both measured; for small models they cost more than the training.
+    const double startup = processStartSeconds();
+    double loading = 0;
     try {
         const auto start = std::chrono::steady_clock::now();
         (void)loadFashionMnist(resolveDataDirectory(options.dataDirectory));
-        overhead = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        loading = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     } catch (const InputError&) {
         // No data here (planning for a cluster): the estimate leaves the loading out.
     }
+    const double overhead = startup + loading;
 
     // Seconds per image, linear in the forward FLOPs between the two timed trials.
     const double flopsSpan = double(largest.forwardFlops - smallest.forwardFlops);
@@ -114,10 +145,11 @@ void printEstimate(const SweepPlan& plan, const SweepOptions& options)
                 "epochs; early stopping ends most sooner)\n",
                 durationText(wall).c_str(), options.jobs, options.jobs == 1 ? "" : "s", threads,
                 threads == 1 ? "" : "s");
-    std::printf("  calibration: trial %d %.2f ms per image (smallest), trial %d %.2f ms per "
-                "image (largest), %d batches each; %.1f s to load the data per trial\n",
-                smallest.index, small.secondsPerImage * 1e3, largest.index,
-                large.secondsPerImage * 1e3, kCalibrationSteps, overhead);
+    std::printf("  calibration: a training step costs %.1f µs per image in trial %d (smallest) "
+                "and %.1f µs in trial %d (largest); each trial also takes %.1f s to start and "
+                "%.1f s to load the data\n",
+                small.secondsPerImage * 1e6, smallest.index, large.secondsPerImage * 1e6,
+                largest.index, startup, loading);
 }
 
 } // namespace
