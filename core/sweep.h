@@ -43,8 +43,8 @@ struct SweepRange
 struct SweepValue
 {
     std::string label;
-    std::string yaml;                // flow YAML of the value
-    std::optional<double> number;    // when the value is a number (for rank correlations)
+    std::string yaml;             // flow YAML of the value
+    std::optional<double> number; // when the value is a number (for rank correlations)
 };
 
 struct SweepParameter
@@ -59,7 +59,7 @@ struct SweepSpec
 {
     std::string name;
     std::string description;
-    std::string baseYaml; // the base preset as YAML text, resolved (never a path)
+    std::string baseYaml;                   // the base preset as YAML text, resolved (never a path)
     std::vector<SweepParameter> parameters; // in file order: later ones apply after earlier
     SweepMethod method = SweepMethod::Grid;
     double fraction = 0; // random: share of the grid (0 when `trials` is given)

@@ -12,8 +12,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fcntl.h>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -59,9 +59,8 @@ SweepSettings readSettings(const std::string& path, std::string& fingerprint)
     } catch (const json::exception& e) {
         throw InputError(path + ": damaged: " + e.what());
     }
-    if (settings.limit > 60000 ||
-        (settings.device != "" && settings.device != "auto" && settings.device != "cpu" &&
-         settings.device != "cuda"))
+    if (settings.limit > 60000 || (settings.device != "" && settings.device != "auto" &&
+                                   settings.device != "cpu" && settings.device != "cuda"))
         throw InputError(path + ": damaged: limit or device out of range");
     return settings;
 }
@@ -122,47 +121,95 @@ private:
 
 } // namespace
 
+SweepRunLock::SweepRunLock(const std::string& directory)
+    : m_fd(::open((directory + "/.run.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644))
+{
+    if (m_fd < 0)
+        throw InputError(directory + "/.run.lock: cannot create: " + std::strerror(errno));
+    if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+        const int error = errno;
+        ::close(m_fd);
+        throw InputError(directory +
+                         (error == EWOULDBLOCK
+                              ? std::string(": another atelier-cli sweep run or "
+                                            "sweep slurm works on this folder now")
+                              : ": cannot lock .run.lock: " + std::string(std::strerror(error))));
+    }
+}
+
+SweepRunLock::~SweepRunLock()
+{
+    ::close(m_fd);
+}
+
+void checkSweepFolderTarget(const std::string& directory)
+{
+    std::error_code error;
+    if (!exists(directory))
+        return;
+    if (!std::filesystem::is_directory(directory, error))
+        throw InputError(directory + ": not a folder");
+    if (exists(directory + "/sweep.yaml"))
+        return;
+    // What a sweep folder holds before its sweep.yaml is written (sweep.json goes first):
+    // a creation cut short may be completed; anything else is someone else's folder.
+    for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+        const std::string name = entry.path().filename().string();
+        const bool emptyFolder = (name == "trials" || name == "logs") && entry.is_directory() &&
+                                 std::filesystem::is_empty(entry.path(), error);
+        if (name != ".run.lock" && name != "sweep.json" && !emptyFolder)
+            throw InputError(directory +
+                             ": not a sweep folder (no sweep.yaml) and not empty; give another "
+                             "--out");
+    }
+}
+
 SweepFolder prepareSweepFolder(const std::string& directory, const SweepSpec& spec,
                                const SweepSettings& settings, std::string& note)
 {
+    checkSweepFolderTarget(directory);
     SweepFolder folder;
     folder.directory = directory;
     folder.spec = spec;
     folder.settings = settings;
     folder.fingerprint = sweepFingerprint(spec);
     const std::string sweepFile = directory + "/sweep.yaml";
-    if (exists(directory)) {
-        if (!exists(sweepFile)) {
-            std::error_code error;
-            if (!std::filesystem::is_empty(directory, error) || error)
-                throw InputError(directory +
-                                 ": not a sweep folder (no sweep.yaml) and not empty; give "
-                                 "another --out");
-        } else {
-            const SweepFolder existing = openSweepFolder(directory);
-            if (existing.fingerprint != folder.fingerprint)
-                throw InputError(directory + ": this sweep folder was made from a different "
-                                             "space (base preset, parameters, method, seed or "
-                                             "objective differ); give another --out, or run "
-                                             "the sweep file it was made from");
-            if (!(existing.settings == settings))
-                throw InputError(directory + ": this sweep folder was made with --limit " +
-                                 std::to_string(existing.settings.limit) + " and device '" +
-                                 existing.settings.device +
-                                 "'; resume it with the same settings (or give another --out)");
-            if (sweepToYaml(existing.spec) == sweepToYaml(spec))
-                return existing;
-            // Same space, another fraction or trial count: the same seed draws the shorter
-            // sweep first, so the trials already run stay trials of the new one.
-            const SweepPlan before = planSweep(existing.spec), after = planSweep(spec);
-            note = "the sweep now has " + std::to_string(after.trials.size()) +
-                   " trials (it had " + std::to_string(before.trials.size()) +
-                   "); trials already run are kept";
-        }
+    if (exists(sweepFile)) {
+        const SweepFolder existing = openSweepFolder(directory);
+        if (existing.fingerprint != folder.fingerprint)
+            throw InputError(directory + ": this sweep folder was made from a different space "
+                                         "(base preset, parameters, method, seed or objective "
+                                         "differ); give another --out, or run the sweep file "
+                                         "it was made from");
+        // Settings not given keep the folder's; given ones must agree with it.
+        if ((settings.limit != 0 && settings.limit != existing.settings.limit) ||
+            (!settings.device.empty() && settings.device != existing.settings.device))
+            throw InputError(directory + ": this sweep folder was made with --limit " +
+                             std::to_string(existing.settings.limit) + " and --device '" +
+                             existing.settings.device +
+                             "'; resume it with those (or without them), or give another --out");
+        folder.settings = existing.settings;
+        if (sweepToYaml(existing.spec) == sweepToYaml(spec))
+            return existing;
+        // Same space, another fraction or trial count: the same seed draws the shorter sweep
+        // first, so the trials already run stay trials of the new one, unless it is shorter
+        // than the trials already started.
+        const SweepPlan before = planSweep(existing.spec), after = planSweep(spec);
+        for (std::size_t index = after.trials.size(); index < before.trials.size(); ++index)
+            if (exists(trialFolderPath(directory, int(index))))
+                throw InputError(directory + ": the sweep now has " +
+                                 std::to_string(after.trials.size()) + " trials, but trial " +
+                                 std::to_string(index) + " of its " +
+                                 std::to_string(before.trials.size()) +
+                                 " has run already; a sweep folder never drops a trial (give "
+                                 "another --out)");
+        note = "the sweep now has " + std::to_string(after.trials.size()) + " trials (it had " +
+               std::to_string(before.trials.size()) + "); trials already run are kept";
     }
     std::filesystem::create_directories(directory + "/trials");
-    writeFileAtomically(sweepFile, sweepToYaml(spec));
+    // sweep.json first: sweep.yaml marks a sweep folder, so it must come with its settings.
     writeFileAtomically(directory + "/sweep.json", settingsJson(folder));
+    writeFileAtomically(sweepFile, sweepToYaml(spec));
     return folder;
 }
 
@@ -222,52 +269,54 @@ double trialObjective(const SweepSpec& spec, const TrialRecord& record)
                                                      : record.metrics.devAccuracy;
 }
 
+TrialRecord readTrial(const SweepFolder& folder, int index)
+{
+    TrialRecord record;
+    record.index = index;
+    const std::string path = trialFolderPath(folder.directory, index);
+    record.folder = path.substr(folder.directory.size() + 1);
+    if (!exists(path))
+        return record;
+    if (isRunFolderLocked(path)) {
+        record.status = TrialStatus::Running;
+        record.epochsDone = historyRows(path);
+        return record;
+    }
+    const std::string metricsPath = path + "/metrics.json";
+    record.status = TrialStatus::Interrupted;
+    if (exists(metricsPath)) {
+        try {
+            record.metrics =
+                parseRunMetricsJson(readFileBounded(metricsPath, kMaxMetricsBytes), metricsPath);
+            if (record.metrics.status == "completed")
+                record.status = TrialStatus::Completed;
+            else if (record.metrics.status == "diverged")
+                record.status = TrialStatus::Diverged;
+        } catch (const InputError& e) {
+            record.problem = e.what();
+        }
+    }
+    if (!trialFinished(record.status)) {
+        record.epochsDone = historyRows(path);
+        return record;
+    }
+    try {
+        const std::string historyPath = path + "/history.csv";
+        for (const EpochRecord& epoch :
+             parseHistoryCsv(readTextFile(historyPath), historyPath, NonFinite::Allowed))
+            record.epochSeconds += epoch.seconds;
+    } catch (const InputError&) {
+        // The result stands without it; only the time-left estimate misses it.
+    }
+    return record;
+}
+
 std::vector<TrialRecord> readTrials(const SweepFolder& folder, const SweepPlan& plan)
 {
     std::vector<TrialRecord> records;
-    for (const TrialConfig& trial : plan.trials) {
-        TrialRecord record;
-        record.index = trial.index;
-        const std::string path = trialFolderPath(folder.directory, trial.index);
-        record.folder = path.substr(folder.directory.size() + 1);
-        if (!exists(path)) {
-            records.push_back(record);
-            continue;
-        }
-        if (isRunFolderLocked(path)) {
-            record.status = TrialStatus::Running;
-            record.epochsDone = historyRows(path);
-            records.push_back(record);
-            continue;
-        }
-        const std::string metricsPath = path + "/metrics.json";
-        record.status = TrialStatus::Interrupted;
-        if (exists(metricsPath)) {
-            try {
-                record.metrics = parseRunMetricsJson(
-                    readFileBounded(metricsPath, kMaxMetricsBytes), metricsPath);
-                if (record.metrics.status == "completed")
-                    record.status = TrialStatus::Completed;
-                else if (record.metrics.status == "diverged")
-                    record.status = TrialStatus::Diverged;
-            } catch (const InputError& e) {
-                record.problem = e.what();
-            }
-        }
-        if (!trialFinished(record.status)) {
-            record.epochsDone = historyRows(path);
-        } else {
-            try {
-                const std::string historyPath = path + "/history.csv";
-                for (const EpochRecord& epoch : parseHistoryCsv(
-                         readTextFile(historyPath), historyPath, NonFinite::Allowed))
-                    record.epochSeconds += epoch.seconds;
-            } catch (const InputError&) {
-                // The result stands without it; only the time-left estimate misses it.
-            }
-        }
-        records.push_back(record);
-    }
+    records.reserve(plan.trials.size());
+    for (const TrialConfig& trial : plan.trials)
+        records.push_back(readTrial(folder, trial.index));
     return records;
 }
 
@@ -291,8 +340,8 @@ std::string trialsCsv(const SweepSpec& spec, const SweepPlan& plan,
                     number(m.devLoss, 6) + "," + number(m.devAccuracy, 6) + "," +
                     number(m.testAccuracy, 6) + "," + number(m.trainSeconds, 2);
         } else {
-            text += ",," + (record.epochsDone > 0 ? std::to_string(record.epochsDone) : "") +
-                    ",,,,";
+            text +=
+                ",," + (record.epochsDone > 0 ? std::to_string(record.epochsDone) : "") + ",,,,";
         }
         text += "," + (record.status == TrialStatus::Pending ? "" : record.folder) + "\n";
     }
@@ -320,10 +369,14 @@ TrialSession openTrial(const SweepFolder& folder, const TrialConfig& trial,
     const std::string lockPath = path + ".lock";
     const int fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
-        throw InputError(lockPath + ": cannot create the trial's lock file: " +
-                         std::strerror(errno));
+        throw InputError(lockPath +
+                         ": cannot create the trial's lock file: " + std::strerror(errno));
     result.lock = std::make_unique<TrialLock>(fd);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK)
+            throw InputError(lockPath + ": cannot lock: " + std::strerror(errno) +
+                             " (the sweep folder must be on a filesystem with flock; on Lustre, "
+                             "mount it with -o flock)");
         result.start = TrialStart::RunningElsewhere;
         return result;
     }
@@ -342,36 +395,45 @@ TrialSession openTrial(const SweepFolder& folder, const TrialConfig& trial,
             result.start = TrialStart::RunningElsewhere;
             return result;
         }
+        // Nothing that holds a completed epoch is ever deleted: a trial that cannot be
+        // resumed (trained on another device, damaged files) stops the process with the
+        // reason and the folder as it is.
+        const auto kept = [&](const std::string& reason) {
+            return InputError(reason +
+                              "; the trial folder is kept as it is: fix the cause, or "
+                              "remove " +
+                              path + " to train the trial from the start");
+        };
         const std::string metricsPath = path + "/metrics.json";
         if (exists(metricsPath)) {
+            RunMetrics metrics;
             try {
-                const RunMetrics metrics = parseRunMetricsJson(
-                    readFileBounded(metricsPath, kMaxMetricsBytes), metricsPath);
-                if (metrics.status != "interrupted") {
-                    result.start = TrialStart::AlreadyFinished;
-                    return result;
-                }
+                metrics = parseRunMetricsJson(readFileBounded(metricsPath, kMaxMetricsBytes),
+                                              metricsPath);
             } catch (const InputError& e) {
-                result.detail = e.what(); // resumed or restarted below
+                throw kept(e.what());
+            }
+            if (metrics.status != "interrupted") {
+                result.start = TrialStart::AlreadyFinished;
+                return result;
             }
         }
         if (hasCheckpoint(path)) {
             try {
                 result.session = TrainingSession::resume(path, data, options);
-                result.start = TrialStart::Resumed;
-                return result;
             } catch (const InputError& e) {
-                // A trial is cheap to redo; a sweep must not stop at one damaged folder.
-                result.detail = e.what();
+                throw kept(e.what());
             }
-        } else if (result.detail.empty()) {
-            result.detail = "stopped before its first epoch ended";
+            result.start = TrialStart::Resumed;
+            return result;
         }
+        // No checkpoint: the trial stopped inside its first epoch and holds nothing to keep.
+        result.detail = "it stopped before its first epoch ended";
         std::error_code error;
         std::filesystem::remove_all(path, error);
         if (error)
-            throw InputError(path + ": cannot clear it to start the trial again: " +
-                             error.message());
+            throw InputError(path +
+                             ": cannot clear it to start the trial again: " + error.message());
         result.start = TrialStart::Restarted;
     }
     result.session = std::make_unique<TrainingSession>(preset, data, options);

@@ -23,10 +23,7 @@ struct SweepSettings
 {
     std::size_t limit = 0; // train on a class-balanced subset (0: all images)
     std::string device;    // "", "auto", "cpu" or "cuda": empty keeps each trial's preset
-    bool operator==(const SweepSettings& o) const
-    {
-        return limit == o.limit && device == o.device;
-    }
+    bool operator==(const SweepSettings& o) const { return limit == o.limit && device == o.device; }
 };
 
 struct SweepFolder
@@ -37,9 +34,29 @@ struct SweepFolder
     std::string fingerprint;
 };
 
-// Creates `directory` with sweep.yaml and sweep.json, or opens the sweep folder there when it
-// was made from the same space and settings (a resume). A folder made from another space, or
-// a folder that is not a sweep folder, is refused with InputError. `note` says what changed
+// Throws InputError when `directory` exists and is neither a sweep folder nor empty (nor a
+// sweep folder whose creation was cut short). Nothing is written.
+void checkSweepFolderTarget(const std::string& directory);
+
+// One `sweep run` or `sweep slurm` per folder at a time (a flock on DIR/.run.lock, which
+// must exist): they write sweep.yaml and start trials. Throws InputError when taken.
+class SweepRunLock
+{
+public:
+    explicit SweepRunLock(const std::string& directory);
+    ~SweepRunLock();
+    SweepRunLock(const SweepRunLock&) = delete;
+    SweepRunLock& operator=(const SweepRunLock&) = delete;
+
+private:
+    int m_fd;
+};
+
+// Creates `directory` with sweep.json and sweep.yaml, or opens the sweep folder there when it
+// was made from the same space (a resume); hold its SweepRunLock. Settings left unset (limit
+// 0, device "") take the folder's; set ones must agree with it. A folder made from another
+// space or with other settings, a folder that is not a sweep folder, and a trial count
+// smaller than the trials already run are refused with InputError. `note` says what changed
 // when only the number of trials differs (the folder then follows the new count).
 SweepFolder prepareSweepFolder(const std::string& directory, const SweepSpec& spec,
                                const SweepSettings& settings, std::string& note);
@@ -65,13 +82,14 @@ struct TrialRecord
 {
     int index = 0;
     TrialStatus status = TrialStatus::Pending;
-    std::string folder;     // relative to the sweep folder: trials/0007
-    int epochsDone = 0;     // while running or interrupted: complete epochs so far
-    RunMetrics metrics;     // when finished
+    std::string folder;      // relative to the sweep folder: trials/0007
+    int epochsDone = 0;      // while running or interrupted: complete epochs so far
+    RunMetrics metrics;      // when finished
     double epochSeconds = 0; // when finished: the epochs' wall time, validation included
-    std::string problem;    // a damaged metrics.json, in words; the trial counts as interrupted
+    std::string problem;     // a damaged metrics.json, in words; the trial counts as interrupted
 };
 
+TrialRecord readTrial(const SweepFolder& folder, int index);
 std::vector<TrialRecord> readTrials(const SweepFolder& folder, const SweepPlan& plan);
 
 // The objective of a finished trial: dev accuracy or dev loss (NaN when diverged).
@@ -90,7 +108,7 @@ enum class TrialStart
 {
     Fresh,            // a new run folder
     Resumed,          // continued from the trial folder's checkpoint
-    Restarted,        // its folder had no usable checkpoint: started again from the beginning
+    Restarted,        // it stopped inside its first epoch (no checkpoint): started again
     AlreadyFinished,  // nothing to do
     RunningElsewhere, // another process holds the trial's lock
 };
@@ -114,12 +132,14 @@ struct TrialSession
 {
     std::unique_ptr<TrialLock> lock; // released after the session: declared first
     TrialStart start = TrialStart::Fresh;
-    std::string detail; // why a trial restarted
+    std::string detail;                       // why a trial restarted
     std::unique_ptr<TrainingSession> session; // null when there is nothing to train
 };
 
 // Opens trial `trial` of the sweep in `folder` for training: fresh, resumed from its
 // checkpoint, or nothing when it is finished or trained elsewhere. A trial is never run twice.
+// Throws InputError, keeping the folder, when a trial with a completed epoch cannot be
+// resumed (another device, damaged files), or when the trial's lock cannot be taken.
 TrialSession openTrial(const SweepFolder& folder, const TrialConfig& trial,
                        const FashionMnist& data, SessionOptions options);
 

@@ -98,8 +98,8 @@ void putRangeValues(const SweepSpec& spec, std::uint64_t number, Candidate& cand
         const std::optional<SweepRange>& range = spec.parameters[p].range;
         if (!range)
             continue;
-        std::uint64_t state = spec.seed ^ (0xA0761D6478BD642Full * (number + 1)) ^
-                              (0xE7037ED1A0B428DBull * (p + 1));
+        std::uint64_t state =
+            spec.seed ^ (0xA0761D6478BD642Full * (number + 1)) ^ (0xE7037ED1A0B428DBull * (p + 1));
         const double u = double(splitMix64(state) >> 11) * 0x1.0p-53; // [0, 1)
         double value = 0;
         std::string text;
@@ -190,10 +190,9 @@ public:
             entry.reason = reason;
             m_plan.invalidReasons.push_back(entry);
         }
-        std::stable_sort(m_plan.invalidReasons.begin(), m_plan.invalidReasons.end(),
-                         [](const InvalidReason& a, const InvalidReason& b) {
-                             return a.count > b.count;
-                         });
+        std::stable_sort(
+            m_plan.invalidReasons.begin(), m_plan.invalidReasons.end(),
+            [](const InvalidReason& a, const InvalidReason& b) { return a.count > b.count; });
         return std::move(m_plan);
     }
 
@@ -224,8 +223,8 @@ PresetParseResult presetForValues(const SweepSpec& spec, const std::vector<std::
         for (const std::string& path : spec.parameters[p].paths) {
             std::string why;
             const auto steps = detail::parseKeyPath(path, why);
-            std::optional<YAML::Node> slot = steps ? detail::slotAt(root, *steps, why)
-                                                   : std::nullopt;
+            std::optional<YAML::Node> slot =
+                steps ? detail::slotAt(root, *steps, why) : std::nullopt;
             if (!slot) {
                 // An earlier parameter replaced what this path leads into (a sub-map choice).
                 PresetParseResult result;
@@ -242,7 +241,7 @@ PresetParseResult presetForValues(const SweepSpec& spec, const std::vector<std::
     return parsePreset(YAML::Dump(root), "sweep trial");
 }
 
-SweepPlan planSweep(const SweepSpec& spec, bool countWholeGrid)
+SweepPlan planSweep(const SweepSpec& spec, InvalidCount count)
 {
     Planner planner(spec);
     SweepPlan& plan = planner.plan();
@@ -265,10 +264,11 @@ SweepPlan planSweep(const SweepSpec& spec, bool countWholeGrid)
         return planner.finish();
     }
 
-    plan.requested = spec.trials > 0 ? std::uint64_t(spec.trials)
-                                     : std::max<std::uint64_t>(
-                                           1, std::uint64_t(std::floor(
-                                                  spec.fraction * double(plan.gridPoints) + 1e-9)));
+    plan.requested =
+        spec.trials > 0
+            ? std::uint64_t(spec.trials)
+            : std::max<std::uint64_t>(
+                  1, std::uint64_t(std::floor(spec.fraction * double(plan.gridPoints) + 1e-9)));
     LazyPermutation permutation(plan.gridPoints, spec.seed);
     std::vector<std::uint64_t> drawn; // the permutation so far, reused when ranges repeat it
     // With ranges, the grid part repeats once every point was drawn; give up on a space
@@ -288,7 +288,8 @@ SweepPlan planSweep(const SweepSpec& spec, bool countWholeGrid)
                          " trials; the space has only " +
                          withThousands(std::int64_t(plan.trials.size())) +
                          " valid points: all of them run";
-    if (countWholeGrid && !plan.continuous && plan.gridPoints <= kMaxCheckedGridPoints)
+    if (count == InvalidCount::WholeGrid && !plan.continuous &&
+        plan.gridPoints <= kMaxCheckedGridPoints)
         while (!permutation.done()) {
             putGridPoint(spec, permutation.next(), candidate);
             planner.consider(number++, candidate, false);

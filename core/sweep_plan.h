@@ -16,10 +16,10 @@ namespace atelier {
 
 struct TrialConfig
 {
-    int index = 0;               // 0-based: folder trials/0007, Slurm array task 7
-    std::uint64_t candidate = 0; // position in the draw (grid: the grid point)
-    std::vector<std::string> labels;      // per parameter, the value as shown
-    std::vector<std::string> valueYamls;  // per parameter, the value put in the preset
+    int index = 0;                              // 0-based: folder trials/0007, Slurm array task 7
+    std::uint64_t candidate = 0;                // position in the draw (grid: the grid point)
+    std::vector<std::string> labels;            // per parameter, the value as shown
+    std::vector<std::string> valueYamls;        // per parameter, the value put in the preset
     std::vector<std::optional<double>> numbers; // per parameter, when the value is a number
     Preset preset;
     std::int64_t parameters = 0;   // trainable + non-trainable
@@ -28,9 +28,9 @@ struct TrialConfig
 
 struct InvalidReason
 {
-    std::string reason;                // "layer 5 max_pool2d: ..."
-    std::uint64_t count = 0;           // points with this reason
-    std::vector<std::string> example;  // labels of the first such point
+    std::string reason;               // "layer 5 max_pool2d: ..."
+    std::uint64_t count = 0;          // points with this reason
+    std::vector<std::string> example; // labels of the first such point
 };
 
 struct SweepPlan
@@ -45,14 +45,17 @@ struct SweepPlan
     std::string shortfall; // why fewer trials than requested, in words; empty when none
 };
 
-// Grids up to this size are checked whole for invalid points by `countWholeGrid`; a larger
-// one only where the draw went (checking is a preset parse and a shape check per point).
+// Grids up to this size are checked whole for invalid points (InvalidCount::WholeGrid); a
+// larger one only where the draw went (a check is a preset parse and a shape inference).
 constexpr std::uint64_t kMaxCheckedGridPoints = 100'000;
 
-// `countWholeGrid`: also check the grid points a random draw does not reach, so that the
-// invalid count covers the whole grid (what `sweep plan` shows; up to kMaxCheckedGridPoints);
-// trial processes skip it.
-SweepPlan planSweep(const SweepSpec& spec, bool countWholeGrid = false);
+enum class InvalidCount
+{
+    DrawnPoints, // only the points the draw examined: enough for a trial process
+    WholeGrid,   // also the points a random draw does not reach: what `sweep plan` shows
+};
+
+SweepPlan planSweep(const SweepSpec& spec, InvalidCount count = InvalidCount::DrawnPoints);
 
 // The preset of one combination of values (one YAML text per parameter): problems when the
 // combination is not a valid preset.

@@ -20,8 +20,8 @@ struct ValueEffect
 struct ParameterEffect
 {
     std::string name;
-    std::vector<ValueEffect> values;      // in the sweep file's order (ranges: none)
-    std::optional<double> spearman;       // numbers only: rank correlation with the objective
+    std::vector<ValueEffect> values; // in the sweep file's order (ranges: none)
+    std::optional<double> spearman;  // numbers only: rank correlation with the objective
 };
 
 // Indices into `records` of the completed trials, best first (ties: lower index first).

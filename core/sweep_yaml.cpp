@@ -2,6 +2,8 @@
 #include "internal/sweep_yaml.h"
 
 #include <cctype>
+#include <sstream>
+#include <yaml-cpp/eventhandler.h>
 
 namespace atelier::detail {
 namespace {
@@ -39,8 +41,8 @@ void collect(const YAML::Node& node, const std::string& prefix, std::vector<std:
         for (auto it = node.begin(); it != node.end(); ++it) {
             if (!it->first.IsScalar())
                 continue;
-            const std::string path = prefix.empty() ? it->first.Scalar()
-                                                    : prefix + "." + it->first.Scalar();
+            const std::string path =
+                prefix.empty() ? it->first.Scalar() : prefix + "." + it->first.Scalar();
             out.push_back(path);
             collect(it->second, path, out, depth + 1);
         }
@@ -53,7 +55,52 @@ void collect(const YAML::Node& node, const std::string& prefix, std::vector<std:
     }
 }
 
+// Notes the first alias of a document; everything else is ignored.
+class AliasFinder : public YAML::EventHandler
+{
+public:
+    std::optional<YAML::Mark> alias;
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override
+    {
+        if (!alias)
+            alias = mark;
+    }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override
+    {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override
+    {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override
+    {}
+    void OnMapEnd() override {}
+};
+
 } // namespace
+
+std::string canonicalKeyPath(const std::vector<KeyPathStep>& steps)
+{
+    return describe(steps, steps.size());
+}
+
+std::optional<YAML::Mark> firstAlias(const std::string& text)
+{
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    AliasFinder finder;
+    try {
+        while (parser.HandleNextDocument(finder) && !finder.alias) {
+        }
+    } catch (const YAML::Exception&) {
+        // Syntax errors are the loader's to report.
+    }
+    return finder.alias;
+}
 
 std::optional<std::vector<KeyPathStep>> parseKeyPath(const std::string& path, std::string& why)
 {

@@ -149,7 +149,7 @@ private Q_SLOTS:
         QCOMPARE(spec.method, SweepMethod::Random);
         QCOMPARE(spec.fraction, 0.2);
         QCOMPARE(spec.trials, 0);
-        const SweepPlan plan = planSweep(spec, true);
+        const SweepPlan plan = planSweep(spec, InvalidCount::WholeGrid);
         QCOMPARE(plan.gridPoints, std::uint64_t(324));
         QVERIFY(!plan.continuous);
         QCOMPARE(plan.requested, std::uint64_t(64));
@@ -189,7 +189,7 @@ private Q_SLOTS:
 
         // The whole grid: kernel 5 + stride 2 + padding valid (1 point in 8) leaves the second
         // pool a 1×1 map.
-        const SweepPlan whole = planSweep(spec, true);
+        const SweepPlan whole = planSweep(spec, InvalidCount::WholeGrid);
         QCOMPARE(whole.examined, std::uint64_t(1728));
         QCOMPARE(whole.invalid, std::uint64_t(1728 / 8));
         QCOMPARE(whole.trials.size(), std::size_t(172));
@@ -690,6 +690,27 @@ space:
         QTest::newRow("a fraction of a million points that is still too many")
             << base + "method: random\nfraction: 0.5\n" + millionPoints
             << "space: gives 500,000 trials (the fraction of the grid); at most 100,000";
+        QTest::newRow("an alias in the sweep (one value would change every copy)")
+            << "base:\n  model:\n    input: [784]\n    layers:\n"
+               "      - &drop {type: dropout, rate: 0.2}\n      - *drop\n"
+               "      - {type: dense, units: 10, activation: softmax}\n"
+               "space:\n  model.layers[1].rate: [0.1, 0.3]\n"
+            << "sweep.yaml:6:9: YAML aliases (*name) are not allowed";
+        QTest::newRow("one path spelled two ways")
+            << base + "space:\n  model.layers[1].units: [8]\n  x:\n"
+                      "    path: model.layers[01].units\n    values: [16]\n"
+            << "space.x.path: 'model.layers[01].units' is searched by another parameter too";
+        QTest::newRow("a parameter named like a column of trials.csv")
+            << base + "space:\n  epochs:\n    path: training.epochs\n    values: [1, 2]\n"
+            << "sweep.yaml:16:3 space.epochs: 'epochs' names a column of trials.csv already";
+        QTest::newRow("a real-valued range on a whole-number key")
+            << base + "method: random\ntrials: 3\nspace:\n"
+                      "  training.batch_size: {uniform: [16, 128]}\n"
+            << "sweep.yaml:18:34 space.training.batch_size: expected an integer, got '51.65'";
+        QTest::newRow("bad sweep name at its line")
+            << QString(base).replace("name: t\n", "name: ../x\n") +
+                   "space:\n  training.batch_size: [32]\n"
+            << "sweep.yaml:1:7 name:";
         QTest::newRow("not a mapping") << "- 1\n- 2\n"
                                        << "sweep.yaml:1:1: expected a mapping";
     }

@@ -448,6 +448,209 @@ private Q_SLOTS:
                  qPrintable(log));
     }
 
+    // A trial whose checkpoint cannot be used is never deleted: `sweep trial` stops with the
+    // reason and the folder (exit 2) and leaves it as it is; `sweep run` reports that trial
+    // as not finished (exit 1) and runs the others.
+    void aTrialWithADamagedCheckpointIsKept()
+    {
+        const QString sweepFile = writeFile(m_dir.filePath("damaged.yaml"), cnnSweep("damaged"));
+        const QString out = m_dir.filePath("damaged");
+        const QStringList arguments = {"sweep",   "run", sweepFile, "--out", out,
+                                       "--limit", "300", "--jobs",  "1"};
+        QProcess sweep;
+        sweep.start(ATELIER_CLI_PATH, arguments);
+        QVERIFY(sweep.waitForStarted());
+        // Ctrl-C while the first trial is in its second epoch: it keeps a checkpoint, the
+        // others have not started.
+        const int target = waitForASecondEpoch(sweep, out, 0);
+        if (target < 0) {
+            sweep.kill();
+            sweep.waitForFinished();
+            QFAIL(("no trial was seen in its second epoch; sweep run printed: " +
+                   sweep.readAllStandardError())
+                      .constData());
+        }
+        QCOMPARE(::kill(pid_t(sweep.processId()), SIGINT), 0);
+        QVERIFY(sweep.waitForFinished(60000));
+        QCOMPARE(sweep.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(sweep.exitCode() == 130, sweep.readAllStandardError().constData());
+        const QString folder = trialFolder(out, target);
+        QCOMPARE(metricsStatus(folder), QString("interrupted"));
+        const QString checkpoint = folder + "/checkpoint.pt";
+        QVERIFY(QFileInfo(checkpoint).size() > 100);
+        const QByteArray history = fileBytes(folder + "/history.csv");
+        QVERIFY(historyRows(folder) >= 1);
+        QVERIFY(QFile::resize(checkpoint, 100));
+
+        const CliResult trial = runCli({"sweep", "trial", out, QString::number(target)});
+        QCOMPARE(trial.exitCode, 2);
+        QVERIFY2(trial.err.contains(folder) &&
+                     trial.err.contains("the trial folder is kept as it is"),
+                 qPrintable(trial.err));
+        QVERIFY(valueOf(trial.out, "status").isEmpty());
+        QVERIFY(QFileInfo::exists(folder));
+        QCOMPARE(fileBytes(folder + "/history.csv"), history);
+        QCOMPARE(QFileInfo(checkpoint).size(), qint64(100));
+        QCOMPARE(metricsStatus(folder), QString("interrupted"));
+
+        const CliResult run = runCli(arguments);
+        QVERIFY2(run.exitCode == 1, qPrintable(run.err));
+        QCOMPARE(valueOf(run.out, "finished"), QString::number(kTrials - 1));
+        QVERIFY2(run.err.contains("1 trial did not finish"), qPrintable(run.err));
+        QVERIFY2(run.err.contains(QString("trial %1 failed (exit 2)").arg(target)) &&
+                     run.err.contains("the trial folder is kept as it is"),
+                 qPrintable(run.err));
+        QVERIFY2(!run.err.contains("Done."), qPrintable(run.err));
+        QVERIFY(QFileInfo::exists(folder));
+        QCOMPARE(fileBytes(folder + "/history.csv"), history);
+        QCOMPARE(QFileInfo(checkpoint).size(), qint64(100));
+        const TrialsTable table = readTrialsCsv(out);
+        QCOMPARE(table.rows.size(), kTrials);
+        for (int i = 0; i < kTrials; ++i) {
+            QCOMPARE(table.rows[i]["status"], QString(i == target ? "interrupted" : "completed"));
+            QCOMPARE(metricsStatus(trialFolder(out, i)),
+                     QString(i == target ? "interrupted" : "completed"));
+        }
+    }
+
+    // The resume line printed after Ctrl-C has no --limit: the folder's own (sweep.json)
+    // stands, and another --limit on that folder is refused.
+    void resumingWithoutLimitKeepsTheFoldersSettings()
+    {
+        const QString sweepFile = writeFile(m_dir.filePath("keep.yaml"), mlpSweep("keep", 1));
+        const QString out = m_dir.filePath("keep");
+        QProcess sweep;
+        sweep.start(ATELIER_CLI_PATH, {"sweep", "run", sweepFile, "--out", out, "--limit", "300"});
+        QVERIFY(sweep.waitForStarted());
+        QElapsedTimer timer;
+        timer.start();
+        while (metricsStatus(trialFolder(out, 0)) != "completed" && timer.elapsed() < 120000 &&
+               sweep.state() == QProcess::Running)
+            QTest::qWait(10);
+        QCOMPARE(metricsStatus(trialFolder(out, 0)), QString("completed"));
+        QCOMPARE(sweep.state(), QProcess::Running);
+        ::kill(pid_t(sweep.processId()), SIGINT);
+        QVERIFY(sweep.waitForFinished(60000));
+        const QString err = QString::fromUtf8(sweep.readAllStandardError());
+        QCOMPARE(sweep.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(sweep.exitCode(), 130);
+        const QRegularExpressionMatch resume =
+            QRegularExpression("Resume with:\n  (.*)\n").match(err);
+        QVERIFY2(resume.hasMatch(), qPrintable(err));
+        QStringList arguments = resume.captured(1).split(' ');
+        QCOMPARE(arguments.takeFirst(), QString("atelier-cli"));
+        QVERIFY2(!arguments.contains("--limit"), qPrintable(resume.captured(1)));
+
+        const CliResult resumed = runCli(arguments);
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        QCOMPARE(valueOf(resumed.out, "finished"), QString::number(kTrials));
+        verifyAllCompleted(out);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(QJsonDocument::fromJson(fileBytes(out + "/sweep.json")).object()["limit"].toInt(),
+                 300);
+        // Every trial trained on the same 300-image subset, those of the resumed run too.
+        const QRegularExpression images("\\d+ train / \\d+ dev images");
+        const QString first =
+            images.match(QString::fromUtf8(fileBytes(trialLog(out, 0)))).captured();
+        QVERIFY(!first.isEmpty());
+        for (int i = 1; i < kTrials; ++i)
+            QCOMPARE(images.match(QString::fromUtf8(fileBytes(trialLog(out, i)))).captured(),
+                     first);
+
+        const QStringList before = tree(out);
+        const QByteArray settings = fileBytes(out + "/sweep.json");
+        const CliResult other = runCli({"sweep", "run", sweepFile, "--out", out, "--limit", "600"});
+        QCOMPARE(other.exitCode, 2);
+        QVERIFY2(other.err.contains(out + ": this sweep folder was made with --limit 300"),
+                 qPrintable(other.err));
+        QVERIFY(other.out.isEmpty());
+        QCOMPARE(tree(out), before);
+        QCOMPARE(fileBytes(out + "/sweep.json"), settings);
+    }
+
+    // A random sweep may grow (a larger fraction starts with the smaller one's trials), but
+    // a fraction that leaves out trials already run is refused and the folder kept.
+    void aSmallerFractionThanTheTrialsRunIsRefused()
+    {
+        const QByteArray grid = mlpSweep("fraction", 1);
+        const QString sweepFile = writeFile(
+            m_dir.filePath("fraction.yaml"),
+            QByteArray(grid).replace("method: grid\n", "method: random\nfraction: 1.0\n"));
+        const QString out = m_dir.filePath("fraction");
+        const CliResult run = runCli(
+            {"sweep", "run", sweepFile, "--out", out, "--limit", "300", "--jobs", "2", "-q"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(valueOf(run.out, "trials"), QString::number(kTrials));
+        verifyAllCompleted(out);
+        if (QTest::currentTestFailed())
+            return;
+        const QByteArray recorded = fileBytes(out + "/sweep.yaml");
+        const QByteArray settings = fileBytes(out + "/sweep.json");
+        const QByteArray table = fileBytes(out + "/trials.csv");
+        const QStringList before = tree(out);
+
+        writeFile(sweepFile,
+                  QByteArray(grid).replace("method: grid\n", "method: random\nfraction: 0.5\n"));
+        for (const QString command : {"run", "slurm"}) {
+            QStringList arguments = {"sweep", command, sweepFile, "--out", out, "--limit", "300"};
+            if (command == "slurm")
+                arguments << "--dry-run";
+            const CliResult r = runCli(arguments);
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(out + ": the sweep now has 2 trials, but trial 2 of its 4 "
+                                          "has run already") &&
+                         r.err.contains("never drops a trial"),
+                     qPrintable(r.err));
+            QVERIFY(r.out.isEmpty());
+            QCOMPARE(fileBytes(out + "/sweep.yaml"), recorded);
+            QCOMPARE(fileBytes(out + "/sweep.json"), settings);
+            QCOMPARE(fileBytes(out + "/trials.csv"), table);
+            QCOMPARE(tree(out), before);
+        }
+        const CliResult status = runCli({"sweep", "status", out});
+        QCOMPARE(status.exitCode, 0);
+        QCOMPARE(statusCount(status.out, "completed"), kTrials);
+    }
+
+    // One `sweep run` at a time on a folder: a second one is refused while the first runs,
+    // which then stops and ends as usual.
+    void aSecondSweepRunOnAFolderInUseIsRefused()
+    {
+        const QString sweepFile = writeFile(m_dir.filePath("busy.yaml"), cnnSweep("busy"));
+        const QString out = m_dir.filePath("busy");
+        const QStringList arguments = {"sweep",   "run", sweepFile, "--out", out,
+                                       "--limit", "300", "--jobs",  "1"};
+        QProcess sweep;
+        sweep.start(ATELIER_CLI_PATH, arguments);
+        QVERIFY(sweep.waitForStarted());
+        QElapsedTimer timer;
+        timer.start();
+        while (!(QFileInfo::exists(trialFolder(out, 0)) &&
+                 atelier::isRunFolderLocked(trialFolder(out, 0).toStdString())) &&
+               timer.elapsed() < 120000 && sweep.state() == QProcess::Running)
+            QTest::qWait(10);
+        QVERIFY2(sweep.state() == QProcess::Running, sweep.readAllStandardError().constData());
+        QVERIFY(atelier::isRunFolderLocked(trialFolder(out, 0).toStdString()));
+
+        const CliResult second = runCli(arguments);
+        QCOMPARE(second.exitCode, 2);
+        QVERIFY2(second.err.contains(out + ": another atelier-cli sweep run"),
+                 qPrintable(second.err));
+        QVERIFY(second.out.isEmpty());
+        QCOMPARE(sweep.state(), QProcess::Running);
+
+        ::kill(pid_t(sweep.processId()), SIGINT);
+        QVERIFY(sweep.waitForFinished(60000));
+        const QString err = QString::fromUtf8(sweep.readAllStandardError());
+        QCOMPARE(sweep.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(sweep.exitCode() == 130, qPrintable(err));
+        QVERIFY2(err.contains("Interrupted:"), qPrintable(err));
+        const CliResult status = runCli({"sweep", "status", out});
+        QCOMPARE(status.exitCode, 0);
+        QCOMPARE(statusCount(status.out, "running"), 0);
+    }
+
     // Trials are separate processes with their own seeds: how many run at once changes
     // nothing in their results.
     void oneJobOrTwoGiveTheSameResults()
@@ -495,8 +698,8 @@ private Q_SLOTS:
         QCOMPARE(sweep.exitCode(), 130);
         QVERIFY2(err.contains(QRegularExpression("Interrupted: \\d of 4 trials finished")),
                  qPrintable(err));
-        QVERIFY2(err.contains("Resume with the same command:\n  atelier-cli sweep run " +
-                              sweepFile + " --out " + out + "\n"),
+        QVERIFY2(err.contains("Resume with:\n  atelier-cli sweep run " + sweepFile + " --out " +
+                              out + "\n"),
                  qPrintable(err));
         const int finished = valueOf(output, "finished").toInt();
         QVERIFY2(finished >= 1 && finished < kTrials, qPrintable(output));
@@ -668,6 +871,22 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(out + "/slurm/sweep.sbatch"));
     }
 
+    // #SBATCH lines cannot quote: a folder with a space in its path is refused before
+    // anything is made.
+    void slurmRefusesAFolderWithASpace()
+    {
+        const QString sweepFile = writeFile(m_dir.filePath("spaced.yaml"), mlpSweep("spaced", 1));
+        const QString parent = m_dir.filePath("with space");
+        const QString out = parent + "/sweep";
+        const CliResult r =
+            runCli({"sweep", "slurm", sweepFile, "--out", out, "--limit", "300", "--dry-run"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(out + ": a sweep folder for Slurm cannot have spaces"),
+                 qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(!QFileInfo::exists(parent));
+    }
+
     void slurmDryRunWritesTheArrayScript()
     {
         const QString sweepFile = writeFile(m_dir.filePath("dry.yaml"), mlpSweep("dry", 1));
@@ -688,7 +907,8 @@ private Q_SLOTS:
         QVERIFY2(script.contains("\n#SBATCH --cpus-per-task=2\n"), qPrintable(script));
         QVERIFY2(script.contains("\n#SBATCH --output=" + out + "/logs/slurm-%A_%a.out\n"),
                  qPrintable(script));
-        QVERIFY2(script.contains(QString("exec '%1' sweep trial '%2' \"$SLURM_ARRAY_TASK_ID\"")
+        // Plain paths as they are (a path with a space or a quote would be single-quoted).
+        QVERIFY2(script.contains(QString("exec %1 sweep trial %2 \"$SLURM_ARRAY_TASK_ID\"")
                                      .arg(QFileInfo(ATELIER_CLI_PATH).canonicalFilePath(), out)),
                  qPrintable(script));
         // --max-parallel limits the tasks running at once.

@@ -14,8 +14,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <iostream>
 #include <fcntl.h>
+#include <iostream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -23,6 +23,7 @@
 namespace atelier::cli {
 namespace {
 
+// Training steps timed per calibrated trial, after three warm-up steps (at least 0.2 s).
 constexpr int kCalibrationSteps = 20;
 constexpr std::size_t kMaxValuesShown = 8;
 
@@ -110,7 +111,8 @@ void printEstimate(const SweepPlan& plan, const SweepOptions& options)
     const auto byFlops = [](const TrialConfig& a, const TrialConfig& b) {
         return a.forwardFlops < b.forwardFlops;
     };
-    const TrialConfig& smallest = *std::min_element(plan.trials.begin(), plan.trials.end(), byFlops);
+    const TrialConfig& smallest =
+        *std::min_element(plan.trials.begin(), plan.trials.end(), byFlops);
     const TrialConfig& largest = *std::max_element(plan.trials.begin(), plan.trials.end(), byFlops);
     const StepTiming small = timeTrainingSteps(smallest.preset, kCalibrationSteps);
     const StepTiming large = timeTrainingSteps(largest.preset, kCalibrationSteps);
@@ -157,7 +159,7 @@ void printEstimate(const SweepPlan& plan, const SweepOptions& options)
 int runSweepPlan(const SweepOptions& options)
 {
     const SweepSpec spec = loadSweep(options.sweepFile);
-    const SweepPlan plan = planSweep(spec, true);
+    const SweepPlan plan = planSweep(spec, InvalidCount::WholeGrid);
 
     std::printf("sweep: %s (%s)\n", spec.name.c_str(), options.sweepFile.c_str());
     if (!spec.description.empty())
@@ -169,9 +171,9 @@ int runSweepPlan(const SweepOptions& options)
                 spec.objective == SweepObjective::ValLoss ? "lower" : "higher");
     std::printf("space: %zu parameter%s, %s\n", spec.parameters.size(),
                 spec.parameters.size() == 1 ? "" : "s",
-                plan.continuous ? "with ranges (no finite grid)"
-                                : (withThousands(std::int64_t(plan.gridPoints)) + " grid points")
-                                      .c_str());
+                plan.continuous
+                    ? "with ranges (no finite grid)"
+                    : (withThousands(std::int64_t(plan.gridPoints)) + " grid points").c_str());
     for (const SweepParameter& parameter : spec.parameters)
         std::printf("  %s: %s%s\n", parameter.name.c_str(), valuesText(parameter).c_str(),
                     parameter.paths.size() == 1 && parameter.paths[0] == parameter.name

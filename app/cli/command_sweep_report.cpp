@@ -47,8 +47,8 @@ int runSweepStatus(const SweepOptions& options)
         const auto it = counts.byStatus.find(status);
         return it == counts.byStatus.end() ? 0 : it->second;
     };
-    std::printf("sweep: %s (%s), %zu trials\n", folder.spec.name.c_str(),
-                options.directory.c_str(), plan.trials.size());
+    std::printf("sweep: %s (%s), %zu trials\n", folder.spec.name.c_str(), options.directory.c_str(),
+                plan.trials.size());
     std::printf("completed %d · diverged %d · running %d · interrupted %d · pending %d\n",
                 count(TrialStatus::Completed), count(TrialStatus::Diverged),
                 count(TrialStatus::Running), count(TrialStatus::Interrupted),
@@ -64,8 +64,8 @@ int runSweepStatus(const SweepOptions& options)
         std::printf("best so far: trial %d, %s (%s)\n", best,
                     objectiveText(folder.spec, records[std::size_t(best)]).c_str(),
                     describeTrial(folder.spec, plan.trials[std::size_t(best)]).c_str());
-    const int left = int(plan.trials.size()) - count(TrialStatus::Completed) -
-                     count(TrialStatus::Diverged);
+    const int left =
+        int(plan.trials.size()) - count(TrialStatus::Completed) - count(TrialStatus::Diverged);
     if (left > 0 && counts.finishedWithTime > 0) {
         const double perTrial = counts.finishedSeconds / counts.finishedWithTime;
         const int parallel = std::max(1, count(TrialStatus::Running));

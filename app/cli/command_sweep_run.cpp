@@ -7,7 +7,6 @@
 #include "core/dataset.h"
 #include "core/errors.h"
 #include "core/stop_signals.h"
-#include "sweep_commands.h"
 #include "sweep_common.h"
 
 #include <algorithm>
@@ -44,25 +43,6 @@ struct RunningTrial
     Clock::time_point started;
 };
 
-// One `sweep run` per folder at a time: two would start the same trials.
-class SweepRunLock
-{
-public:
-    explicit SweepRunLock(const std::string& directory)
-        : m_fd(::open((directory + "/.run.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644))
-    {
-        if (m_fd < 0)
-            throw InputError(directory + "/.run.lock: cannot create: " + std::strerror(errno));
-        if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0)
-            throw InputError(directory + ": another `atelier-cli sweep run` works on this "
-                                         "folder now");
-    }
-    ~SweepRunLock() { ::close(m_fd); }
-
-private:
-    int m_fd;
-};
-
 // Starts `sweep trial DIR INDEX` with its output appended to DIR/logs/trial-NNNN.log. The
 // child gets its own process group, so a terminal's Ctrl-C reaches only this process, which
 // passes one SIGTERM on; and SIGTERM when this process dies, however it dies.
@@ -72,8 +52,12 @@ pid_t startTrialProcess(const std::string& program, const std::string& directory
     char logName[48];
     std::snprintf(logName, sizeof logName, "/logs/trial-%04d.log", index);
     const std::string log = directory + logName;
-    std::vector<std::string> arguments = {program, "sweep", "trial", directory,
-                                          std::to_string(index), "--threads",
+    std::vector<std::string> arguments = {program,
+                                          "sweep",
+                                          "trial",
+                                          directory,
+                                          std::to_string(index),
+                                          "--threads",
                                           std::to_string(threads)};
     if (!dataDirectory.empty()) {
         arguments.push_back("--data");
@@ -101,6 +85,12 @@ pid_t startTrialProcess(const std::string& program, const std::string& directory
         signal(SIGTERM, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
         ::execv(program.c_str(), argv.data());
+        // Into the trial's log, so that the sweep's report says why (async-signal-safe calls
+        // only: this is a forked copy of the parent).
+        const char* reason = "atelier-cli sweep: cannot start the trial: exec failed for ";
+        (void)!::write(STDERR_FILENO, reason, std::strlen(reason));
+        (void)!::write(STDERR_FILENO, program.c_str(), program.size());
+        (void)!::write(STDERR_FILENO, "\n", 1);
         ::_exit(127);
     }
     return pid;
@@ -124,161 +114,220 @@ std::string lastLine(const std::string& path)
     return last;
 }
 
+// The trials to start: neither finished nor trained by another process now.
+struct Workload
+{
+    std::vector<int> todo;
+    int finished = 0;
+    int elsewhere = 0;
+};
+
+Workload workloadOf(const SweepFolder& folder, const SweepPlan& plan)
+{
+    Workload workload;
+    for (const TrialRecord& record : readTrials(folder, plan)) {
+        if (trialFinished(record.status))
+            ++workload.finished;
+        else if (record.status == TrialStatus::Running)
+            ++workload.elsewhere;
+        else
+            workload.todo.push_back(record.index);
+    }
+    return workload;
+}
+
+// Keeps `jobs` trial processes busy until every trial of the workload ran, or a stop
+// request came and the running ones ended. Prints a line per trial on stderr.
+class TrialScheduler
+{
+public:
+    TrialScheduler(const PreparedSweep& sweep, const Workload& workload, int jobs, int threads,
+                   const std::string& dataDirectory, bool quiet)
+        : m_sweep(sweep), m_workload(workload), m_jobs(jobs), m_threads(threads),
+          m_dataDirectory(dataDirectory), m_quiet(quiet), m_program(selfExecutable())
+    {}
+
+    void run()
+    {
+        while (m_next < m_workload.todo.size() || !m_running.empty()) {
+            forwardStopRequests();
+            startTrials();
+            if (m_running.empty())
+                break;
+            // Polled, not a blocking wait: a stop signal that arrives just before a blocking
+            // wait would otherwise go unnoticed until some trial ends.
+            int status = 0;
+            const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+            if (pid == 0 || (pid < 0 && errno == EINTR)) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                continue;
+            }
+            if (pid < 0)
+                throw InputError(std::string("waiting for the trials: ") + std::strerror(errno));
+            trialEnded(pid, status);
+        }
+    }
+
+    const std::vector<std::string>& failures() const { return m_failures; }
+
+private:
+    // Each stop request is passed on once: the first stops the trials after their batch, a
+    // second ends them at once (they resume from their last completed epoch).
+    void forwardStopRequests()
+    {
+        if (g_stopRequests <= m_forwarded)
+            return;
+        for (const auto& entry : m_running)
+            ::kill(entry.first, SIGTERM);
+        m_forwarded = g_stopRequests;
+    }
+
+    void startTrials()
+    {
+        while (g_stopRequests == 0 && m_next < m_workload.todo.size() &&
+               int(m_running.size()) < m_jobs) {
+            const int index = m_workload.todo[m_next++];
+            const pid_t pid =
+                startTrialProcess(m_program, m_sweep.directory, index, m_threads, m_dataDirectory);
+            m_running[pid] = {index, Clock::now()};
+        }
+    }
+
+    void trialEnded(pid_t pid, int status)
+    {
+        const auto found = m_running.find(pid);
+        if (found == m_running.end())
+            return;
+        const RunningTrial trial = found->second;
+        m_running.erase(found);
+        const double seconds = std::chrono::duration<double>(Clock::now() - trial.started).count();
+        const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (g_stopRequests > 0 && code != 0)
+            return; // stopped on request: resumable, reported at the end
+        // Any other non-zero exit, 130 included (a trial stopped by a signal sent to it
+        // alone), leaves the trial unfinished: reported, never counted as done.
+        if (code != 0) {
+            char logName[48];
+            std::snprintf(logName, sizeof logName, "/logs/trial-%04d.log", trial.index);
+            const std::string log = m_sweep.directory + logName;
+            const std::string why =
+                code == kExitInterrupted
+                    ? "stopped by a signal sent to it alone (interrupted, "
+                      "resumable)"
+                    : "failed (exit " + std::to_string(code) + "): " + lastLine(log);
+            m_failures.push_back("trial " + std::to_string(trial.index) + " " + why + "  [" + log +
+                                 "]");
+            if (!m_quiet)
+                std::cerr << "Trial " << trial.index << " " << why << "\n";
+            return;
+        }
+        ++m_done;
+        m_secondsDone += seconds;
+        if (!m_quiet)
+            printProgress(trial.index, seconds);
+    }
+
+    void printProgress(int index, double seconds) const
+    {
+        const SweepSpec& spec = m_sweep.folder.spec;
+        const std::vector<TrialRecord> records = readTrials(m_sweep.folder, m_sweep.plan);
+        const TrialRecord& record = records[std::size_t(index)];
+        const int best = bestTrial(spec, records);
+        const std::size_t left = m_workload.todo.size() - std::size_t(m_done) - m_failures.size();
+        char line[256];
+        std::snprintf(line, sizeof line, "[%d/%zu] trial %d %s in %s: %s",
+                      m_workload.finished + m_done, m_sweep.plan.trials.size(), index,
+                      trialStatusName(record.status).c_str(), durationText(seconds).c_str(),
+                      trialFinished(record.status) ? objectiveText(spec, record).c_str()
+                                                   : "no result");
+        std::cerr << line;
+        if (best >= 0)
+            std::cerr << " · best " << objectiveText(spec, records[std::size_t(best)]) << " (trial "
+                      << best << ")";
+        if (left > 0)
+            std::cerr << " · ETA " << durationText(m_secondsDone / m_done * double(left) / m_jobs);
+        std::cerr << "\n";
+    }
+
+    const PreparedSweep& m_sweep;
+    const Workload& m_workload;
+    int m_jobs, m_threads;
+    std::string m_dataDirectory;
+    bool m_quiet;
+    std::string m_program;
+    std::map<pid_t, RunningTrial> m_running;
+    std::size_t m_next = 0;
+    int m_done = 0;
+    double m_secondsDone = 0;
+    int m_forwarded = 0;
+    std::vector<std::string> m_failures;
+};
+
+// The command that continues this sweep, with the options that matter for it.
+std::string resumeCommand(const SweepOptions& options)
+{
+    std::string command = "atelier-cli sweep run " + shellQuoted(options.sweepFile) + " --out " +
+                          shellQuoted(options.directory);
+    if (options.jobs > 1)
+        command += " --jobs " + std::to_string(options.jobs);
+    if (!options.dataDirectory.empty())
+        command += " --data " + shellQuoted(options.dataDirectory);
+    return command; // --limit and --device are the folder's own (sweep.json)
+}
+
 } // namespace
 
 int runSweepLocal(const SweepOptions& options)
 {
-    const SweepSpec spec = loadSweep(options.sweepFile);
-    SweepPlan plan = planSweep(spec);
-    if (plan.trials.empty())
-        throw InputError(options.sweepFile + ": no trial is a trainable model (see "
-                                             "`atelier-cli sweep plan`)");
     // Checked before anything starts: every trial would fail on missing data.
     const std::string dataDirectory =
         options.dataDirectory.empty() ? std::string() : absolutePath(options.dataDirectory);
     requireDataFiles(resolveDataDirectory(dataDirectory));
-
-    SweepSettings settings;
-    settings.limit = std::size_t(options.limit);
-    settings.device = options.device;
-    std::string note;
-    const std::string directory = absolutePath(options.directory);
-    const SweepFolder folder = prepareSweepFolder(directory, spec, settings, note);
-    const SweepRunLock runLock(directory);
-    std::filesystem::create_directories(directory + "/logs");
-
-    const std::vector<TrialRecord> before = readTrials(folder, plan);
-    std::vector<int> todo;
-    int finished = 0, elsewhere = 0;
-    for (const TrialRecord& record : before) {
-        if (trialFinished(record.status))
-            ++finished;
-        else if (record.status == TrialStatus::Running)
-            ++elsewhere;
-        else
-            todo.push_back(record.index);
-    }
+    const PreparedSweep sweep = prepareSweep(options);
+    const SweepSpec& spec = sweep.folder.spec;
+    const Workload workload = workloadOf(sweep.folder, sweep.plan);
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-    const int jobs = std::max(1, std::min<int>(options.jobs, int(todo.size())));
+    const int jobs = std::max(1, std::min<int>(options.jobs, int(workload.todo.size())));
     const int threads = options.threads > 0 ? options.threads : std::max(1, cores / jobs);
-    if (!note.empty())
-        std::cerr << "Note: " << note << "\n";
-    if (!plan.shortfall.empty())
-        std::cerr << "Note: " << plan.shortfall << "\n";
-    std::cerr << "Sweep " << spec.name << ": " << plan.trials.size() << " trials, " << finished
-              << " finished, " << todo.size() << " to run"
-              << (elsewhere ? ", " + std::to_string(elsewhere) + " running elsewhere" : "")
+    if (!sweep.plan.shortfall.empty())
+        std::cerr << "Note: " << sweep.plan.shortfall << "\n";
+    std::cerr << "Sweep " << spec.name << ": " << sweep.plan.trials.size() << " trials, "
+              << workload.finished << " finished, " << workload.todo.size() << " to run"
+              << (workload.elsewhere
+                      ? ", " + std::to_string(workload.elsewhere) + " running elsewhere"
+                      : "")
               << "; " << jobs << (jobs == 1 ? " job × " : " jobs × ") << threads
-              << (threads == 1 ? " thread" : " threads") << "; logs in " << directory
+              << (threads == 1 ? " thread" : " threads") << "; logs in " << sweep.directory
               << "/logs\n";
 
-    const std::string program = selfExecutable();
-    const StopSignalHandlers handlers(onSweepStopSignal);
-    std::map<pid_t, RunningTrial> running;
-    std::size_t next = 0;
-    int done = 0, failed = 0;
-    double secondsDone = 0;
-    int forwarded = 0;
-    std::vector<std::string> failures;
-    while (next < todo.size() || !running.empty()) {
-        if (g_stopRequests > forwarded) {
-            // Each stop request passed on once: the first stops the trials after their batch,
-            // a second ends them at once.
-            for (const auto& [pid, trial] : running)
-                ::kill(pid, SIGTERM);
-            forwarded = g_stopRequests;
-        }
-        while (g_stopRequests == 0 && next < todo.size() && int(running.size()) < jobs) {
-            const int index = todo[next++];
-            const pid_t pid =
-                startTrialProcess(program, directory, index, threads, dataDirectory);
-            running[pid] = {index, Clock::now()};
-        }
-        if (running.empty())
-            break;
-        // Polled, not a blocking wait: a stop signal that arrives just before a blocking
-        // wait would otherwise go unnoticed until some trial ends.
-        int status = 0;
-        const pid_t pid = ::waitpid(-1, &status, WNOHANG);
-        if (pid == 0 || (pid < 0 && errno == EINTR)) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            continue;
-        }
-        if (pid < 0)
-            throw InputError(std::string("waiting for the trials: ") + std::strerror(errno));
-        const auto found = running.find(pid);
-        if (found == running.end())
-            continue;
-        const RunningTrial trial = found->second;
-        running.erase(found);
-        const double seconds =
-            std::chrono::duration<double>(Clock::now() - trial.started).count();
-        const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        char logName[48];
-        std::snprintf(logName, sizeof logName, "/logs/trial-%04d.log", trial.index);
-        if (g_stopRequests > 0 && code != 0)
-            continue; // stopped on request: resumable, reported below
-        // Any other non-zero exit, 130 included (a trial stopped by a signal sent to it
-        // alone), leaves the trial unfinished: reported, never counted as done.
-        if (code != 0) {
-            ++failed;
-            const std::string why = code == kExitInterrupted
-                                        ? "stopped by a signal sent to it alone (interrupted, "
-                                          "resumable)"
-                                        : "failed (exit " + std::to_string(code) +
-                                              "): " + lastLine(directory + logName);
-            failures.push_back("trial " + std::to_string(trial.index) + " " + why + "  [" +
-                               directory + logName + "]");
-            if (!options.quiet)
-                std::cerr << "Trial " << trial.index << " " << why << "\n";
-            continue;
-        }
-        ++done;
-        secondsDone += seconds;
-        if (!options.quiet) {
-            const std::vector<TrialRecord> records = readTrials(folder, plan);
-            const TrialRecord& record = records[std::size_t(trial.index)];
-            const int best = bestTrial(spec, records);
-            const std::size_t left = todo.size() - std::size_t(done + failed);
-            const double eta = secondsDone / done * double(left) / jobs;
-            char line[256];
-            std::snprintf(line, sizeof line, "[%d/%zu] trial %d %s in %s: %s", finished + done,
-                          plan.trials.size(), trial.index, trialStatusName(record.status).c_str(),
-                          durationText(seconds).c_str(),
-                          trialFinished(record.status) ? objectiveText(spec, record).c_str()
-                                                       : "no result");
-            std::cerr << line;
-            if (best >= 0)
-                std::cerr << " · best " << objectiveText(spec, records[std::size_t(best)])
-                          << " (trial " << best << ")";
-            if (left > 0)
-                std::cerr << " · ETA " << durationText(eta);
-            std::cerr << "\n";
-        }
+    TrialScheduler scheduler(sweep, workload, jobs, threads, dataDirectory, options.quiet);
+    {
+        const StopSignalHandlers handlers(onSweepStopSignal);
+        scheduler.run();
     }
 
-    rebuildTrialsCsv(folder, plan);
-    const std::vector<TrialRecord> records = readTrials(folder, plan);
-    int finishedNow = 0;
+    rebuildTrialsCsv(sweep.folder, sweep.plan);
+    const std::vector<TrialRecord> records = readTrials(sweep.folder, sweep.plan);
+    int finished = 0;
     for (const TrialRecord& record : records)
-        finishedNow += trialFinished(record.status) ? 1 : 0;
+        finished += trialFinished(record.status) ? 1 : 0;
     const int best = bestTrial(spec, records);
-    std::printf("sweep: %s\ntrials: %zu\nfinished: %d\n", directory.c_str(), plan.trials.size(),
-                finishedNow);
+    std::printf("sweep: %s\ntrials: %zu\nfinished: %d\n", sweep.directory.c_str(),
+                sweep.plan.trials.size(), finished);
     if (best >= 0)
         std::printf("best: trial %d, %s, test_accuracy %.4f\n", best,
                     objectiveText(spec, records[std::size_t(best)]).c_str(),
                     records[std::size_t(best)].metrics.testAccuracy);
     if (g_stopRequests > 0) {
-        std::cerr << "Interrupted: " << finishedNow << " of " << plan.trials.size()
-                  << " trials finished. Resume with the same command:\n  atelier-cli sweep run "
-                  << options.sweepFile << " --out " << options.directory << "\n";
+        std::cerr << "Interrupted: " << finished << " of " << sweep.plan.trials.size()
+                  << " trials finished. Resume with:\n  " << resumeCommand(options) << "\n";
         return kExitInterrupted;
     }
-    if (failed > 0) {
-        std::cerr << failed << (failed == 1 ? " trial did" : " trials did")
+    if (!scheduler.failures().empty()) {
+        std::cerr << scheduler.failures().size()
+                  << (scheduler.failures().size() == 1 ? " trial did" : " trials did")
                   << " not finish; run the same command again to retry or resume:\n";
-        for (const std::string& failure : failures)
+        for (const std::string& failure : scheduler.failures())
             std::cerr << "  " << failure << "\n";
         return kExitInternal;
     }

@@ -35,15 +35,6 @@ std::string arrayRanges(const std::vector<int>& indices)
     return text;
 }
 
-// Single quotes for bash, so that any path survives.
-std::string shellQuoted(const std::string& text)
-{
-    std::string quoted = "'";
-    for (const char c : text)
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
-
 std::string batchScript(const SweepFolder& folder, const std::vector<int>& missing,
                         const SweepOptions& options, const std::string& program,
                         const std::string& dataDirectory)
@@ -74,8 +65,12 @@ std::string submit(const std::string& script)
     if (::pipe(pipeFds) != 0)
         throw InputError(std::string("cannot run sbatch: ") + std::strerror(errno));
     const pid_t pid = ::fork();
-    if (pid < 0)
-        throw InputError(std::string("cannot run sbatch: ") + std::strerror(errno));
+    if (pid < 0) {
+        const int error = errno;
+        ::close(pipeFds[0]);
+        ::close(pipeFds[1]);
+        throw InputError(std::string("cannot run sbatch: ") + std::strerror(error));
+    }
     if (pid == 0) {
         ::dup2(pipeFds[1], STDOUT_FILENO);
         ::dup2(pipeFds[1], STDERR_FILENO);
@@ -101,12 +96,14 @@ std::string submit(const std::string& script)
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (code == 127)
         throw InputError("sbatch not found on PATH: is this a Slurm login node? The script is "
-                         "written: " + script + " (submit it there with sbatch, or use --dry-run "
+                         "written: " +
+                         script +
+                         " (submit it there with sbatch, or use --dry-run "
                          "to only write it)");
     if (code != 0)
-        throw InputError("sbatch failed (exit " + std::to_string(code) + "): " +
-                         (output.empty() ? "it printed nothing" : output) + "; the script is " +
-                         script);
+        throw InputError("sbatch failed (exit " + std::to_string(code) +
+                         "): " + (output.empty() ? "it printed nothing" : output) +
+                         "; the script is " + script);
     return output;
 }
 
@@ -114,20 +111,14 @@ std::string submit(const std::string& script)
 
 int runSweepSlurm(const SweepOptions& options)
 {
-    const SweepSpec spec = loadSweep(options.sweepFile);
-    const SweepPlan plan = planSweep(spec);
-    if (plan.trials.empty())
-        throw InputError(options.sweepFile + ": no trial is a trainable model (see "
-                                             "`atelier-cli sweep plan`)");
-    SweepSettings settings;
-    settings.limit = std::size_t(options.limit);
-    settings.device = options.device;
-    std::string note;
+    // slurm.conf-style #SBATCH lines cannot quote, and Slurm expands % in --output.
     const std::string directory = absolutePath(options.directory);
-    const SweepFolder folder = prepareSweepFolder(directory, spec, settings, note);
-    if (!note.empty())
-        std::fprintf(stderr, "Note: %s\n", note.c_str());
-    std::filesystem::create_directories(directory + "/logs");
+    if (directory.find_first_of(" \t\n%") != std::string::npos)
+        throw InputError(directory + ": a sweep folder for Slurm cannot have spaces or '%' in "
+                                     "its path (#SBATCH lines cannot quote it)");
+    const PreparedSweep sweep = prepareSweep(options);
+    const SweepFolder& folder = sweep.folder;
+    const SweepPlan& plan = sweep.plan;
     std::filesystem::create_directories(directory + "/slurm");
 
     std::vector<int> missing;

@@ -2,11 +2,11 @@
 // from its checkpoint, or nothing when it is finished or trained elsewhere. Local jobs and
 // Slurm array tasks both run this; SIGTERM (Slurm's time limit) stops it after the batch and
 // leaves the trial resumable. Then trials.csv is rebuilt.
+#include "commands.h"
 #include "core/dataset.h"
 #include "core/errors.h"
 #include "core/runtime.h"
 #include "core/text_format.h"
-#include "commands.h"
 #include "progress_printer.h"
 #include "sweep_commands.h"
 #include "sweep_common.h"
@@ -27,6 +27,12 @@ int runSweepTrial(const SweepOptions& options)
                          "; the sweep has " + std::to_string(plan.trials.size()) +
                          " trials (0 to " + std::to_string(int(plan.trials.size()) - 1) + ")");
     const TrialConfig& trial = plan.trials[std::size_t(options.trialIndex)];
+    // Before the data is loaded: a duplicate Slurm task of a finished trial ends at once.
+    if (const TrialRecord record = readTrial(folder, trial.index); trialFinished(record.status)) {
+        std::cerr << "Trial " << trial.index << ": already finished; nothing to do\n";
+        std::printf("trial: %d\nstatus: finished\n", trial.index);
+        return kExitOk;
+    }
     const int threads = configureThreads(options.threads);
     const std::string dataDirectory = resolveDataDirectory(options.dataDirectory);
     std::cerr << "Trial " << trial.index << " of sweep " << folder.spec.name << ": "

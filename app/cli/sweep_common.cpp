@@ -6,9 +6,24 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <unistd.h>
 
 namespace atelier::cli {
+
+std::string shellQuoted(const std::string& text)
+{
+    const bool plain =
+        !text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                "0123456789-_./=:@%+,") == std::string::npos;
+    if (plain)
+        return text;
+    std::string quoted = "'";
+    for (const char c : text)
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
 
 std::string durationText(double seconds)
 {
@@ -42,6 +57,33 @@ std::string absolutePath(const std::string& path)
     if (!::getcwd(cwd, sizeof cwd))
         throw InputError("cannot read the current folder");
     return std::string(cwd) + "/" + (path == "." ? std::string() : path);
+}
+
+PreparedSweep prepareSweep(const SweepOptions& options)
+{
+    const SweepSpec spec = loadSweep(options.sweepFile);
+    PreparedSweep prepared;
+    prepared.plan = planSweep(spec);
+    if (prepared.plan.trials.empty())
+        throw InputError(options.sweepFile + ": no trial is a trainable model (see "
+                                             "`atelier-cli sweep plan`)");
+    prepared.directory = absolutePath(options.directory);
+    checkSweepFolderTarget(prepared.directory);
+    std::error_code error;
+    std::filesystem::create_directories(prepared.directory, error);
+    if (error)
+        throw InputError(prepared.directory +
+                         ": cannot create the sweep folder: " + error.message());
+    prepared.lock = std::make_unique<SweepRunLock>(prepared.directory);
+    SweepSettings settings;
+    settings.limit = std::size_t(options.limit);
+    settings.device = options.device;
+    std::string note;
+    prepared.folder = prepareSweepFolder(prepared.directory, spec, settings, note);
+    if (!note.empty())
+        std::fprintf(stderr, "Note: %s\n", note.c_str());
+    std::filesystem::create_directories(prepared.directory + "/logs");
+    return prepared;
 }
 
 int bestTrial(const SweepSpec& spec, const std::vector<TrialRecord>& records)

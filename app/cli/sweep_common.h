@@ -3,11 +3,31 @@
 #pragma once
 
 #include "core/sweep_folder.h"
+#include "sweep_commands.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace atelier::cli {
+
+// A sweep ready to start trials: its file read and planned, its folder made or reopened
+// under the folder's run lock (held as long as this lives).
+struct PreparedSweep
+{
+    SweepPlan plan;
+    std::string directory; // absolute
+    std::unique_ptr<SweepRunLock> lock;
+    SweepFolder folder;
+};
+
+// For `sweep run` and `sweep slurm`: refuses a space without a trainable trial and a --out
+// that is not a sweep folder before anything is written; prints a note on stderr when the
+// number of trials changed.
+PreparedSweep prepareSweep(const SweepOptions& options);
+
+// `text` as one shell word: as is when it is plain, else in single quotes.
+std::string shellQuoted(const std::string& text);
 
 // "42 s", "12 min", "1 h 05 min"
 std::string durationText(double seconds);

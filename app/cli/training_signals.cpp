@@ -8,29 +8,23 @@ namespace {
 
 std::atomic<Trainer*> g_activeTrainer{nullptr};
 
-extern "C" void onStopSignal(int)
+} // namespace
+
+StopSignalsStopTraining::Publication::Publication(Trainer& trainer)
+{
+    g_activeTrainer = &trainer;
+}
+
+StopSignalsStopTraining::Publication::~Publication()
+{
+    g_activeTrainer = nullptr;
+}
+
+void StopSignalsStopTraining::onSignal(int)
 {
     if (Trainer* trainer = g_activeTrainer.load())
         trainer->requestStop();
-    letTheNextStopSignalEndTheProcess(onStopSignal);
-}
-
-bool publish(Trainer& trainer)
-{
-    g_activeTrainer = &trainer;
-    return true;
-}
-
-} // namespace
-
-// The trainer is published before the handlers exist: no signal finds it missing.
-StopSignalsStopTraining::StopSignalsStopTraining(Trainer& trainer)
-    : m_published(publish(trainer)), m_handlers(onStopSignal)
-{}
-
-StopSignalsStopTraining::~StopSignalsStopTraining()
-{
-    g_activeTrainer = nullptr;
+    letTheNextStopSignalEndTheProcess(onSignal);
 }
 
 } // namespace atelier::cli

@@ -12,14 +12,25 @@ namespace atelier::cli {
 class StopSignalsStopTraining
 {
 public:
-    explicit StopSignalsStopTraining(Trainer& trainer);
-    ~StopSignalsStopTraining();
+    explicit StopSignalsStopTraining(Trainer& trainer)
+        : m_publication(trainer), m_handlers(onSignal)
+    {}
     StopSignalsStopTraining(const StopSignalsStopTraining&) = delete;
     StopSignalsStopTraining& operator=(const StopSignalsStopTraining&) = delete;
 
 private:
-    bool m_published;
-    StopSignalHandlers m_handlers; // after m_published: installed second, removed first
+    // Makes the trainer reachable from the signal handler while it lives.
+    struct Publication
+    {
+        explicit Publication(Trainer& trainer);
+        ~Publication();
+    };
+    static void onSignal(int);
+
+    // Published before the handlers are installed and unpublished after they are removed
+    // (members are destroyed in reverse order): no signal finds the trainer missing.
+    Publication m_publication;
+    StopSignalHandlers m_handlers;
 };
 
 } // namespace atelier::cli

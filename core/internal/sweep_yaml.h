@@ -19,6 +19,13 @@ struct KeyPathStep
 // Splits "a.b[2].c"; nullopt with `why` set when the text is not a key path.
 std::optional<std::vector<KeyPathStep>> parseKeyPath(const std::string& path, std::string& why);
 
+// One spelling per path: "model.layers[02]" and "model.layers[2]" are the same key.
+std::string canonicalKeyPath(const std::vector<KeyPathStep>& steps);
+
+// Where `text` first uses a YAML alias (*name), if it does. yaml-cpp makes an alias share
+// its anchor's node, so a value searched at one path would change every place sharing it.
+std::optional<YAML::Mark> firstAlias(const std::string& text);
+
 // The node at `steps` in `root`, ready to be assigned. The last key may be missing from its
 // mapping (it is then added: the preset schema decides whether it may be there); anything
 // else missing gives nullopt with `why` saying which part of the path does not exist.
