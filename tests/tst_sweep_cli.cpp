@@ -4,6 +4,7 @@
 // input refused (exit 2) before anything is written.
 #include "core/run_lock.h"
 #include "support/cli_runner.h"
+#include "support/sweep_fixture.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -21,101 +22,9 @@ using namespace atelier::test;
 
 namespace {
 
-constexpr int kTrials = 4;
-
-// A grid of 2 × 2 small MLPs: a trial takes about 2 s on 300 images.
-QByteArray mlpSweep(const QString& name, int epochs, const QString& units = "[16, 32]")
-{
-    return QString("name: %1\n"
-                   "method: grid\n"
-                   "seed: 1\n"
-                   "objective: val_accuracy\n"
-                   "base:\n"
-                   "  name: %1\n"
-                   "  model:\n"
-                   "    input: [784]\n"
-                   "    layers:\n"
-                   "      - {type: dense, units: 16, activation: relu}\n"
-                   "      - {type: dense, units: 10, activation: softmax}\n"
-                   "  training:\n"
-                   "    optimizer: {type: adam, learning_rate: 0.001}\n"
-                   "    batch_size: 32\n"
-                   "    epochs: %2\n"
-                   "    seed: 42\n"
-                   "space:\n"
-                   "  model.layers[1].units: %3\n"
-                   "  training.optimizer.learning_rate: [0.001, 0.003]\n")
-        .arg(name)
-        .arg(epochs)
-        .arg(units)
-        .toUtf8();
-}
-
-// A grid of 2 × 2 small CNNs, three epochs: slow enough (a few seconds a trial, most of it
-// evaluating the 12,000 dev images after each epoch) to be stopped in its second epoch.
-QByteArray cnnSweep(const QString& name)
-{
-    return QString("name: %1\n"
-                   "method: grid\n"
-                   "seed: 1\n"
-                   "base:\n"
-                   "  name: %1\n"
-                   "  model:\n"
-                   "    input: [1, 28, 28]\n"
-                   "    layers:\n"
-                   "      - {type: conv2d, filters: 16, kernel: 3, activation: relu}\n"
-                   "      - {type: conv2d, filters: 16, kernel: 3, activation: relu}\n"
-                   "      - {type: max_pool2d, pool: 2}\n"
-                   "      - {type: flatten}\n"
-                   "      - {type: dense, units: 10, activation: softmax}\n"
-                   "  training:\n"
-                   "    optimizer: {type: adam, learning_rate: 0.001}\n"
-                   "    batch_size: 32\n"
-                   "    epochs: 3\n"
-                   "    seed: 42\n"
-                   "space:\n"
-                   "  model.layers[2].filters: [16, 24]\n"
-                   "  training.optimizer.learning_rate: [0.001, 0.003]\n")
-        .arg(name)
-        .toUtf8();
-}
-
-QString writeFile(const QString& path, const QByteArray& text)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        qFatal("cannot write %s", qPrintable(path));
-    file.write(text);
-    return path;
-}
-
-QByteArray fileBytes(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-QString trialFolder(const QString& sweep, int index)
-{
-    return sweep + QString("/trials/%1").arg(index, 4, 10, QChar('0'));
-}
-
 QString trialLog(const QString& sweep, int index)
 {
     return sweep + QString("/logs/trial-%1.log").arg(index, 4, 10, QChar('0'));
-}
-
-QString metricsStatus(const QString& folder)
-{
-    return QJsonDocument::fromJson(fileBytes(folder + "/metrics.json"))
-        .object()["status"]
-        .toString();
-}
-
-int historyRows(const QString& folder)
-{
-    const QByteArray text = fileBytes(folder + "/history.csv");
-    return text.isEmpty() ? 0 : int(text.count('\n')) - 1;
 }
 
 // Lines of a trial's log that start its training ("Training 12,730 parameters on cpu...").
@@ -124,39 +33,6 @@ int trainingLines(const QString& log)
     return int(QString::fromUtf8(fileBytes(log))
                    .count(QRegularExpression("^Training [0-9,]+ parameters",
                                              QRegularExpression::MultilineOption)));
-}
-
-// trials.csv as rows of column → value (no quoted fields in these sweeps).
-struct TrialsTable
-{
-    QStringList header;
-    QList<QMap<QString, QString>> rows;
-};
-
-TrialsTable readTrialsCsv(const QString& sweep)
-{
-    TrialsTable table;
-    const QStringList lines =
-        QString::fromUtf8(fileBytes(sweep + "/trials.csv")).split('\n', Qt::SkipEmptyParts);
-    if (lines.isEmpty())
-        return table;
-    table.header = lines.first().split(',');
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QStringList fields = lines[i].split(',');
-        QMap<QString, QString> row;
-        for (qsizetype c = 0; c < table.header.size(); ++c)
-            row[table.header[c]] = c < fields.size() ? fields[c] : QString();
-        table.rows << row;
-    }
-    return table;
-}
-
-// The count after `name` on sweep status's line "completed 4 · diverged 0 · running 0 ...".
-int statusCount(const QString& statusOutput, const QString& name)
-{
-    const QRegularExpressionMatch match =
-        QRegularExpression("\\b" + name + " (\\d+)\\b").match(statusOutput);
-    return match.hasMatch() ? match.captured(1).toInt() : -1;
 }
 
 // Every path under `directory`, for checking that a refused command wrote nothing.
@@ -202,8 +78,7 @@ int waitForASecondEpoch(const QProcess& sweep, const QString& out, int finishedF
             const QString folder = trialFolder(out, i);
             if (metricsStatus(folder) == "completed")
                 ++finished;
-            else if (QFileInfo::exists(folder) &&
-                     atelier::isRunFolderLocked(folder.toStdString()) && historyRows(folder) == 1)
+            else if (inItsSecondEpoch(folder))
                 inSecondEpoch = i;
         }
         if (finished >= finishedFirst && inSecondEpoch >= 0)
@@ -248,6 +123,79 @@ void verifyAllCompleted(const QString& sweep)
     }
 }
 
+// `sweep run` of `sweepFile` into `out` on 300 images, one trial at a time.
+QStringList oneTrialAtATime(const QString& sweepFile, const QString& out)
+{
+    return {"sweep", "run", sweepFile, "--out", out, "--limit", "300", "--jobs", "1"};
+}
+
+// Starts atelier-cli with `arguments` in `sweep`, in the background as in a terminal.
+void startInBackground(QProcess& sweep, const QStringList& arguments)
+{
+    sweep.start(ATELIER_CLI_PATH, arguments);
+    QVERIFY(sweep.waitForStarted());
+}
+
+// Kills a `sweep run` that did not get where the test needed it, and fails the test with
+// `what` and what the sweep printed.
+void killAndFail(QProcess& sweep, const QByteArray& what)
+{
+    sweep.kill();
+    sweep.waitForFinished();
+    QFAIL((what + "; sweep run printed: " + sweep.readAllStandardError()).constData());
+}
+
+// Starts `arguments`, a `sweep run` into `out`, in `sweep` and waits until one of its trials
+// is in its second epoch after `finishedFirst` have completed; returns that trial. A sweep
+// that does not get there is killed and the test fails with `failure`; returns -1.
+int startUntilASecondEpoch(QProcess& sweep, const QStringList& arguments, const QString& out,
+                           int finishedFirst, const QByteArray& failure)
+{
+    startInBackground(sweep, arguments);
+    if (QTest::currentTestFailed())
+        return -1;
+    const int target = waitForASecondEpoch(sweep, out, finishedFirst);
+    if (target < 0)
+        killAndFail(sweep, failure);
+    return target;
+}
+
+// Ctrl-C: SIGINT to `sweep`, a `sweep run`, which then ends by itself within a minute.
+void interrupt(QProcess& sweep)
+{
+    QCOMPARE(::kill(pid_t(sweep.processId()), SIGINT), 0);
+    QVERIFY(sweep.waitForFinished(60000));
+    QCOMPARE(sweep.exitStatus(), QProcess::NormalExit);
+}
+
+// Starts `arguments`, a `sweep run` into `out`, in `sweep` and interrupts it once its first
+// trial has completed, the sweep still running.
+void startAndInterruptAfterTheFirstTrial(QProcess& sweep, const QStringList& arguments,
+                                         const QString& out)
+{
+    startInBackground(sweep, arguments);
+    if (QTest::currentTestFailed())
+        return;
+    QElapsedTimer timer;
+    timer.start();
+    while (metricsStatus(trialFolder(out, 0)) != "completed" && timer.elapsed() < 120000 &&
+           sweep.state() == QProcess::Running)
+        QTest::qWait(10);
+    QCOMPARE(metricsStatus(trialFolder(out, 0)), QString("completed"));
+    QCOMPARE(sweep.state(), QProcess::Running);
+    interrupt(sweep);
+}
+
+// Runs the interrupted `sweep run` (`arguments`, into `out`) again: it must finish every
+// trial and leave them all completed.
+void resumeAndVerifyAllCompleted(const QStringList& arguments, const QString& out)
+{
+    const CliResult resumed = runCli(arguments);
+    QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+    QCOMPARE(valueOf(resumed.out, "finished"), QString::number(kTrials));
+    verifyAllCompleted(out);
+}
+
 } // namespace
 
 class TestSweepCli : public QObject
@@ -260,8 +208,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!QFileInfo::exists("/usr/share/datasets/fashion-mnist") &&
-            qEnvironmentVariableIsEmpty("ATELIER_DATA"))
+        if (!hasFashionMnist())
             QSKIP("Fashion-MNIST is not installed (package dataset-fashion-mnist)");
         QVERIFY(m_dir.isValid());
     }
@@ -334,23 +281,15 @@ private Q_SLOTS:
     {
         const QString sweepFile = writeFile(m_dir.filePath("killed.yaml"), cnnSweep("killed"));
         const QString out = m_dir.filePath("killed");
-        const QStringList arguments = {"sweep",   "run", sweepFile, "--out", out,
-                                       "--limit", "300", "--jobs",  "1"};
-        QProcess sweep;
-        sweep.start(ATELIER_CLI_PATH, arguments);
-        QVERIFY(sweep.waitForStarted());
+        const QStringList arguments = oneTrialAtATime(sweepFile, out);
 
         // Kill once a trial has finished and another is in its second epoch (its first is
         // checkpointed, so it must resume rather than start again).
-        const int target = waitForASecondEpoch(sweep, out, 1);
-        if (target < 0) {
-            sweep.kill();
-            sweep.waitForFinished();
-            QFAIL(("no trial was seen in its second epoch after a finished one; sweep run "
-                   "printed: " +
-                   sweep.readAllStandardError())
-                      .constData());
-        }
+        QProcess sweep;
+        const int target = startUntilASecondEpoch(
+            sweep, arguments, out, 1, "no trial was seen in its second epoch after a finished one");
+        if (target < 0)
+            return;
         QCOMPARE(::kill(pid_t(sweep.processId()), SIGKILL), 0);
         QVERIFY(sweep.waitForFinished(10000));
         QCOMPARE(sweep.exitStatus(), QProcess::CrashExit);
@@ -410,20 +349,15 @@ private Q_SLOTS:
     {
         const QString sweepFile = writeFile(m_dir.filePath("alone.yaml"), cnnSweep("alone"));
         const QString out = m_dir.filePath("alone");
-        const QStringList arguments = {"sweep",   "run", sweepFile, "--out", out,
-                                       "--limit", "300", "--jobs",  "1"};
+        const QStringList arguments = oneTrialAtATime(sweepFile, out);
+        const QByteArray notSeen = "no single trial process seen in its second epoch";
         QProcess sweep;
-        sweep.start(ATELIER_CLI_PATH, arguments);
-        QVERIFY(sweep.waitForStarted());
-        const int target = waitForASecondEpoch(sweep, out, 0);
+        const int target = startUntilASecondEpoch(sweep, arguments, out, 0, notSeen);
+        if (target < 0)
+            return;
         const QList<pid_t> trials = childrenOf(sweep.processId());
-        if (target < 0 || trials.size() != 1) {
-            sweep.kill();
-            sweep.waitForFinished();
-            QFAIL(("no single trial process seen in its second epoch; sweep run printed: " +
-                   sweep.readAllStandardError())
-                      .constData());
-        }
+        if (trials.size() != 1)
+            return killAndFail(sweep, notSeen);
         QCOMPARE(::kill(trials.first(), SIGTERM), 0);
         QVERIFY(sweep.waitForFinished(240000));
         const QString output = QString::fromUtf8(sweep.readAllStandardOutput());
@@ -455,24 +389,17 @@ private Q_SLOTS:
     {
         const QString sweepFile = writeFile(m_dir.filePath("damaged.yaml"), cnnSweep("damaged"));
         const QString out = m_dir.filePath("damaged");
-        const QStringList arguments = {"sweep",   "run", sweepFile, "--out", out,
-                                       "--limit", "300", "--jobs",  "1"};
-        QProcess sweep;
-        sweep.start(ATELIER_CLI_PATH, arguments);
-        QVERIFY(sweep.waitForStarted());
+        const QStringList arguments = oneTrialAtATime(sweepFile, out);
         // Ctrl-C while the first trial is in its second epoch: it keeps a checkpoint, the
         // others have not started.
-        const int target = waitForASecondEpoch(sweep, out, 0);
-        if (target < 0) {
-            sweep.kill();
-            sweep.waitForFinished();
-            QFAIL(("no trial was seen in its second epoch; sweep run printed: " +
-                   sweep.readAllStandardError())
-                      .constData());
-        }
-        QCOMPARE(::kill(pid_t(sweep.processId()), SIGINT), 0);
-        QVERIFY(sweep.waitForFinished(60000));
-        QCOMPARE(sweep.exitStatus(), QProcess::NormalExit);
+        QProcess sweep;
+        const int target = startUntilASecondEpoch(sweep, arguments, out, 0,
+                                                  "no trial was seen in its second epoch");
+        if (target < 0)
+            return;
+        interrupt(sweep);
+        if (QTest::currentTestFailed())
+            return;
         QVERIFY2(sweep.exitCode() == 130, sweep.readAllStandardError().constData());
         const QString folder = trialFolder(out, target);
         QCOMPARE(metricsStatus(folder), QString("interrupted"));
@@ -520,19 +447,11 @@ private Q_SLOTS:
         const QString sweepFile = writeFile(m_dir.filePath("keep.yaml"), mlpSweep("keep", 1));
         const QString out = m_dir.filePath("keep");
         QProcess sweep;
-        sweep.start(ATELIER_CLI_PATH, {"sweep", "run", sweepFile, "--out", out, "--limit", "300"});
-        QVERIFY(sweep.waitForStarted());
-        QElapsedTimer timer;
-        timer.start();
-        while (metricsStatus(trialFolder(out, 0)) != "completed" && timer.elapsed() < 120000 &&
-               sweep.state() == QProcess::Running)
-            QTest::qWait(10);
-        QCOMPARE(metricsStatus(trialFolder(out, 0)), QString("completed"));
-        QCOMPARE(sweep.state(), QProcess::Running);
-        ::kill(pid_t(sweep.processId()), SIGINT);
-        QVERIFY(sweep.waitForFinished(60000));
+        startAndInterruptAfterTheFirstTrial(
+            sweep, {"sweep", "run", sweepFile, "--out", out, "--limit", "300"}, out);
+        if (QTest::currentTestFailed())
+            return;
         const QString err = QString::fromUtf8(sweep.readAllStandardError());
-        QCOMPARE(sweep.exitStatus(), QProcess::NormalExit);
         QCOMPARE(sweep.exitCode(), 130);
         const QRegularExpressionMatch resume =
             QRegularExpression("Resume with:\n  (.*)\n").match(err);
@@ -541,10 +460,7 @@ private Q_SLOTS:
         QCOMPARE(arguments.takeFirst(), QString("atelier-cli"));
         QVERIFY2(!arguments.contains("--limit"), qPrintable(resume.captured(1)));
 
-        const CliResult resumed = runCli(arguments);
-        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
-        QCOMPARE(valueOf(resumed.out, "finished"), QString::number(kTrials));
-        verifyAllCompleted(out);
+        resumeAndVerifyAllCompleted(arguments, out);
         if (QTest::currentTestFailed())
             return;
         QCOMPARE(QJsonDocument::fromJson(fileBytes(out + "/sweep.json")).object()["limit"].toInt(),
@@ -619,11 +535,11 @@ private Q_SLOTS:
     {
         const QString sweepFile = writeFile(m_dir.filePath("busy.yaml"), cnnSweep("busy"));
         const QString out = m_dir.filePath("busy");
-        const QStringList arguments = {"sweep",   "run", sweepFile, "--out", out,
-                                       "--limit", "300", "--jobs",  "1"};
+        const QStringList arguments = oneTrialAtATime(sweepFile, out);
         QProcess sweep;
-        sweep.start(ATELIER_CLI_PATH, arguments);
-        QVERIFY(sweep.waitForStarted());
+        startInBackground(sweep, arguments);
+        if (QTest::currentTestFailed())
+            return;
         QElapsedTimer timer;
         timer.start();
         while (!(QFileInfo::exists(trialFolder(out, 0)) &&
@@ -640,10 +556,10 @@ private Q_SLOTS:
         QVERIFY(second.out.isEmpty());
         QCOMPARE(sweep.state(), QProcess::Running);
 
-        ::kill(pid_t(sweep.processId()), SIGINT);
-        QVERIFY(sweep.waitForFinished(60000));
+        interrupt(sweep);
+        if (QTest::currentTestFailed())
+            return;
         const QString err = QString::fromUtf8(sweep.readAllStandardError());
-        QCOMPARE(sweep.exitStatus(), QProcess::NormalExit);
         QVERIFY2(sweep.exitCode() == 130, qPrintable(err));
         QVERIFY2(err.contains("Interrupted:"), qPrintable(err));
         const CliResult status = runCli({"sweep", "status", out});
@@ -678,23 +594,13 @@ private Q_SLOTS:
     {
         const QString sweepFile = writeFile(m_dir.filePath("ctrlc.yaml"), mlpSweep("ctrlc", 1));
         const QString out = m_dir.filePath("ctrlc");
-        const QStringList arguments = {"sweep",   "run", sweepFile, "--out", out,
-                                       "--limit", "300", "--jobs",  "1"};
+        const QStringList arguments = oneTrialAtATime(sweepFile, out);
         QProcess sweep;
-        sweep.start(ATELIER_CLI_PATH, arguments);
-        QVERIFY(sweep.waitForStarted());
-        QElapsedTimer timer;
-        timer.start();
-        while (metricsStatus(trialFolder(out, 0)) != "completed" && timer.elapsed() < 120000 &&
-               sweep.state() == QProcess::Running)
-            QTest::qWait(10);
-        QCOMPARE(metricsStatus(trialFolder(out, 0)), QString("completed"));
-        QCOMPARE(sweep.state(), QProcess::Running);
-        ::kill(pid_t(sweep.processId()), SIGINT);
-        QVERIFY(sweep.waitForFinished(60000));
+        startAndInterruptAfterTheFirstTrial(sweep, arguments, out);
+        if (QTest::currentTestFailed())
+            return;
         const QString output = QString::fromUtf8(sweep.readAllStandardOutput());
         const QString err = QString::fromUtf8(sweep.readAllStandardError());
-        QCOMPARE(sweep.exitStatus(), QProcess::NormalExit);
         QCOMPARE(sweep.exitCode(), 130);
         QVERIFY2(err.contains(QRegularExpression("Interrupted: \\d of 4 trials finished")),
                  qPrintable(err));
@@ -708,10 +614,7 @@ private Q_SLOTS:
         QCOMPARE(statusCount(status.out, "completed"), finished);
         const FileState first = fileState(trialFolder(out, 0) + "/metrics.json");
 
-        const CliResult resumed = runCli(arguments);
-        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
-        QCOMPARE(valueOf(resumed.out, "finished"), QString::number(kTrials));
-        verifyAllCompleted(out);
+        resumeAndVerifyAllCompleted(arguments, out);
         if (QTest::currentTestFailed())
             return;
         const FileState now = fileState(trialFolder(out, 0) + "/metrics.json");

@@ -2,12 +2,10 @@
 // scripts/slurm/start-local.sh, sets SLURM_CONF): a job array trains every trial, submitting
 // again finds nothing to do, and a task stopped by scancel (SIGTERM to the exec'd trial)
 // leaves its trial interrupted and resumable by the next submission.
-#include "core/run_lock.h"
 #include "support/cli_runner.h"
+#include "support/sweep_fixture.h"
 
 #include <QDir>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -17,112 +15,12 @@ using namespace atelier::test;
 
 namespace {
 
-constexpr int kTrials = 4;
 constexpr int kJobTimeoutMs = 5 * 60 * 1000;
 
-// 2 × 2 small MLPs, one epoch: a task takes about 2 s on 300 images.
-QByteArray mlpSweep(const QString& name)
+// The log Slurm writes for task `index` of the array job `job`.
+QString slurmLog(const QString& sweep, const QString& job, int index)
 {
-    return QString("name: %1\n"
-                   "method: grid\n"
-                   "seed: 1\n"
-                   "base:\n"
-                   "  name: %1\n"
-                   "  model:\n"
-                   "    input: [784]\n"
-                   "    layers:\n"
-                   "      - {type: dense, units: 16, activation: relu}\n"
-                   "      - {type: dense, units: 10, activation: softmax}\n"
-                   "  training:\n"
-                   "    optimizer: {type: adam, learning_rate: 0.001}\n"
-                   "    batch_size: 32\n"
-                   "    epochs: 1\n"
-                   "    seed: 42\n"
-                   "space:\n"
-                   "  model.layers[1].units: [16, 32]\n"
-                   "  training.optimizer.learning_rate: [0.001, 0.003]\n")
-        .arg(name)
-        .toUtf8();
-}
-
-// 2 × 2 small CNNs, three epochs: a few seconds a task, long enough to cancel one in its
-// second epoch.
-QByteArray cnnSweep(const QString& name)
-{
-    return QString("name: %1\n"
-                   "method: grid\n"
-                   "seed: 1\n"
-                   "base:\n"
-                   "  name: %1\n"
-                   "  model:\n"
-                   "    input: [1, 28, 28]\n"
-                   "    layers:\n"
-                   "      - {type: conv2d, filters: 16, kernel: 3, activation: relu}\n"
-                   "      - {type: conv2d, filters: 16, kernel: 3, activation: relu}\n"
-                   "      - {type: max_pool2d, pool: 2}\n"
-                   "      - {type: flatten}\n"
-                   "      - {type: dense, units: 10, activation: softmax}\n"
-                   "  training:\n"
-                   "    optimizer: {type: adam, learning_rate: 0.001}\n"
-                   "    batch_size: 32\n"
-                   "    epochs: 3\n"
-                   "    seed: 42\n"
-                   "space:\n"
-                   "  model.layers[2].filters: [16, 24]\n"
-                   "  training.optimizer.learning_rate: [0.001, 0.003]\n")
-        .arg(name)
-        .toUtf8();
-}
-
-QString writeFile(const QString& path, const QByteArray& text)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        qFatal("cannot write %s", qPrintable(path));
-    file.write(text);
-    return path;
-}
-
-QByteArray fileBytes(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-QString trialFolder(const QString& sweep, int index)
-{
-    return sweep + QString("/trials/%1").arg(index, 4, 10, QChar('0'));
-}
-
-QString metricsStatus(const QString& folder)
-{
-    return QJsonDocument::fromJson(fileBytes(folder + "/metrics.json"))
-        .object()["status"]
-        .toString();
-}
-
-int historyRows(const QString& folder)
-{
-    const QByteArray text = fileBytes(folder + "/history.csv");
-    return text.isEmpty() ? 0 : int(text.count('\n')) - 1;
-}
-
-int statusCount(const QString& statusOutput, const QString& name)
-{
-    const QRegularExpressionMatch match =
-        QRegularExpression("\\b" + name + " (\\d+)\\b").match(statusOutput);
-    return match.hasMatch() ? match.captured(1).toInt() : -1;
-}
-
-// The status column of trials.csv, one entry per row.
-QStringList tableStatuses(const QString& sweep)
-{
-    QStringList statuses;
-    const QStringList lines =
-        QString::fromUtf8(fileBytes(sweep + "/trials.csv")).split('\n', Qt::SkipEmptyParts);
-    for (qsizetype i = 1; i < lines.size(); ++i)
-        statuses << lines[i].section(',', 1, 1);
-    return statuses;
+    return sweep + QString("/logs/slurm-%1_%2.out").arg(job).arg(index);
 }
 
 struct ToolResult
@@ -213,8 +111,7 @@ private Q_SLOTS:
     {
         if (qEnvironmentVariableIsEmpty("SLURM_CONF"))
             QSKIP("needs a Slurm: run it through ctest (fixture slurm) or set SLURM_CONF");
-        if (!QFileInfo::exists("/usr/share/datasets/fashion-mnist") &&
-            qEnvironmentVariableIsEmpty("ATELIER_DATA"))
+        if (!hasFashionMnist())
             QSKIP("Fashion-MNIST is not installed (package dataset-fashion-mnist)");
         QVERIFY(m_dir.isValid());
         const ToolResult sinfo = runTool("sinfo", {"-h", "-o", "%T"});
@@ -255,7 +152,7 @@ private Q_SLOTS:
         QCOMPARE(tableStatuses(out), QStringList(kTrials, "completed"));
         for (int i = 0; i < kTrials; ++i) {
             QCOMPARE(metricsStatus(trialFolder(out, i)), QString("completed"));
-            const QString log = out + QString("/logs/slurm-%1_%2.out").arg(job).arg(i);
+            const QString log = slurmLog(out, job, i);
             QVERIFY2(QFileInfo::exists(log), qPrintable(log));
             QVERIFY2(fileBytes(log).contains("status: completed"), fileBytes(log).constData());
         }
@@ -292,12 +189,9 @@ private Q_SLOTS:
         QElapsedTimer timer;
         timer.start();
         while (target < 0 && timer.elapsed() < kJobTimeoutMs) {
-            for (int i = 0; i < kTrials && target < 0; ++i) {
-                const QString folder = trialFolder(out, i);
-                if (QFileInfo::exists(folder) && atelier::isRunFolderLocked(folder.toStdString()) &&
-                    historyRows(folder) == 1)
+            for (int i = 0; i < kTrials && target < 0; ++i)
+                if (inItsSecondEpoch(trialFolder(out, i)))
                     target = i;
-            }
             if (target < 0) {
                 QVERIFY2(!jobGone(job), ("the job ended before a trial was seen in its second "
                                          "epoch\n" +
@@ -321,7 +215,7 @@ private Q_SLOTS:
         // Stopped by SIGTERM, not killed: written as interrupted with its checkpoint.
         QCOMPARE(metricsStatus(targetFolder), QString("interrupted"));
         QVERIFY(QFileInfo::exists(targetFolder + "/checkpoint.pt"));
-        const QString firstLog = out + QString("/logs/slurm-%1_%2.out").arg(job).arg(target);
+        const QString firstLog = slurmLog(out, job, target);
         QVERIFY2(fileBytes(firstLog).contains("status: interrupted"),
                  fileBytes(firstLog).constData());
         QCOMPARE(tableStatuses(out).value(target), QString("interrupted"));
@@ -335,9 +229,9 @@ private Q_SLOTS:
         QCOMPARE(tableStatuses(out), QStringList(kTrials, "completed"));
         int tasks = 0;
         for (int i = 0; i < kTrials; ++i)
-            tasks += QFileInfo::exists(out + QString("/logs/slurm-%1_%2.out").arg(again).arg(i));
+            tasks += QFileInfo::exists(slurmLog(out, again, i));
         QCOMPARE(tasks, kTrials - completedBefore);
-        const QString resumedLog = out + QString("/logs/slurm-%1_%2.out").arg(again).arg(target);
+        const QString resumedLog = slurmLog(out, again, target);
         QVERIFY2(fileBytes(resumedLog).contains("\nResuming after epoch "),
                  fileBytes(resumedLog).constData());
         QCOMPARE(historyRows(targetFolder), 3);
