@@ -105,6 +105,8 @@ timeout -s TERM 240 "$cli" sweep run sweeps/quick.yaml --out "$sweep_dir" --devi
     --jobs 2 "${subset[@]}"
 echo "sweep exit $?"
 "$cli" sweep report "$sweep_dir" --top 4
+"$cli" sweep status "$sweep_dir"
+grep -h "^Training" "$sweep_dir"/logs/trial-*.log # which device each trial trained on
 cp "$sweep_dir/trials.csv" "$out/sweep-trials.csv" 2>/dev/null
 
 section "summary"
