@@ -94,8 +94,9 @@ std::optional<YAML::Mark> firstAlias(const std::string& text)
     YAML::Parser parser(stream);
     AliasFinder finder;
     try {
-        while (parser.HandleNextDocument(finder) && !finder.alias) {
-        }
+        // The first document only, as YAML::Load reads: on some malformed input yaml-cpp's
+        // HandleNextDocument keeps answering true without moving on (found by fuzz_sweep).
+        parser.HandleNextDocument(finder);
     } catch (const YAML::Exception&) {
         // Syntax errors are the loader's to report.
     }

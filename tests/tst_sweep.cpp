@@ -10,6 +10,7 @@
 #include "core/sweep_plan.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -872,6 +873,24 @@ space:
         comparePlans(planSweep(again.spec), planSweep(spec));
         // Resolving again changes nothing.
         QCOMPARE(sweepToYaml(again.spec), yaml);
+    }
+
+    // The fuzzer's seeds and the inputs it found: each is read (or refused) promptly. One
+    // made yaml-cpp's HandleNextDocument answer "another document" forever.
+    void fuzzCorpusIsReadPromptly()
+    {
+        const QDir corpus(ATELIER_SWEEP_CORPUS_DIR);
+        const QStringList files = corpus.entryList(QDir::Files);
+        QVERIFY(files.contains("hang-malformed-documents.yaml"));
+        for (const QString& name : files) {
+            QElapsedTimer timer;
+            timer.start();
+            const SweepParseResult result = parseSweep(
+                readTextFile(corpus.filePath(name).toStdString()), name.toStdString(), "");
+            QVERIFY2(timer.elapsed() < 5000, qPrintable(name));
+            if (name.startsWith("hang"))
+                QVERIFY2(!result.problems.empty(), qPrintable(name));
+        }
     }
 
     void fingerprintIgnoresTheTrialCountOnly()
