@@ -3,11 +3,14 @@
 
 #include "core/run_lock.h"
 
+#include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QtTest>
 
 namespace atelier::test {
 
@@ -146,6 +149,51 @@ QStringList tableStatuses(const QString& sweep)
     for (qsizetype i = 1; i < lines.size(); ++i)
         statuses << lines[i].section(',', 1, 1);
     return statuses;
+}
+
+QString trialLog(const QString& sweep, int index)
+{
+    return sweep + QString("/logs/trial-%1.log").arg(index, 4, 10, QChar('0'));
+}
+
+int trainingLines(const QString& log)
+{
+    return int(QString::fromUtf8(fileBytes(log))
+                   .count(QRegularExpression("^Training [0-9,]+ parameters",
+                                             QRegularExpression::MultilineOption)));
+}
+
+QStringList tree(const QString& directory)
+{
+    QStringList paths;
+    QDirIterator it(directory, QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext())
+        paths << it.next();
+    paths.sort();
+    return paths;
+}
+
+void verifyAllCompleted(const QString& sweep)
+{
+    const TrialsTable table = readTrialsCsv(sweep);
+    const QStringList results = {"params",       "best_epoch",    "epochs",  "val_loss",
+                                 "val_accuracy", "test_accuracy", "seconds", "run_folder"};
+    QVERIFY2(table.header.size() > results.size() + 2, qPrintable(table.header.join(',')));
+    QCOMPARE(table.header.mid(0, 2), QStringList({"index", "status"}));
+    QCOMPARE(table.header.mid(table.header.size() - results.size()), results);
+    QCOMPARE(table.rows.size(), kTrials);
+    for (int i = 0; i < kTrials; ++i) {
+        const QMap<QString, QString>& row = table.rows[i];
+        QCOMPARE(row["index"], QString::number(i));
+        QCOMPARE(row["status"], QString("completed"));
+        bool ok = false;
+        const double accuracy = row["val_accuracy"].toDouble(&ok);
+        QVERIFY2(ok && accuracy > 0 && accuracy <= 1, qPrintable(row["val_accuracy"]));
+        QCOMPARE(row["run_folder"], QString("trials/%1").arg(i, 4, 10, QChar('0')));
+        QVERIFY(QFileInfo::exists(sweep + "/" + row["run_folder"] + "/metrics.json"));
+        QCOMPARE(metricsStatus(sweep + "/" + row["run_folder"]), QString("completed"));
+    }
 }
 
 } // namespace atelier::test

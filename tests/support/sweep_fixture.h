@@ -39,6 +39,13 @@ int historyRows(const QString& folder);
 // first epoch written.
 bool inItsSecondEpoch(const QString& folder);
 
+// The log of trial `index` in the sweep folder `sweep`: logs/trial-NNNN.log.
+QString trialLog(const QString& sweep, int index);
+// Lines of a trial's log that start its training ("Training 12,730 parameters on cpu...").
+int trainingLines(const QString& log);
+// Every path under `directory`, for checking that a refused command wrote nothing.
+QStringList tree(const QString& directory);
+
 // The count after `name` on sweep status's line "completed 4 · diverged 0 · running 0 ...".
 int statusCount(const QString& statusOutput, const QString& name);
 
@@ -52,5 +59,9 @@ struct TrialsTable
 TrialsTable readTrialsCsv(const QString& sweep);
 // The status column of trials.csv, one entry per row.
 QStringList tableStatuses(const QString& sweep);
+
+// Checks the table of a finished sweep: a header and one completed row per trial, in order,
+// each with a dev accuracy in (0, 1] and its run folder trials/NNNN holding metrics.json.
+void verifyAllCompleted(const QString& sweep);
 
 } // namespace atelier::test
