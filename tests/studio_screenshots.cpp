@@ -5,18 +5,18 @@
 // shoots the Train and Evaluate views during and after training. With --runs DIR it shows
 // the run folders in DIR instead (no training) and shoots the Train and Evaluate views in
 // the dark palette. Not a test: it asserts nothing, it only shows how the views look.
-#include "ui/confusion_matrix_widget.h"
-#include "ui/data_view.h"
-#include "ui/dataset_controller.h"
-#include "ui/evaluate_view.h"
-#include "ui/main_window.h"
-#include "ui/model_view.h"
-#include "ui/preset_document.h"
-#include "ui/run_figures.h"
-#include "ui/run_list_model.h"
-#include "ui/theme.h"
-#include "ui/train_view.h"
-#include "ui/training_controller.h"
+#include "ui/evaluate/confusion_matrix_widget.h"
+#include "ui/data/data_view.h"
+#include "ui/data/dataset_controller.h"
+#include "ui/evaluate/evaluate_view.h"
+#include "ui/studio/main_window.h"
+#include "ui/model/model_view.h"
+#include "ui/preset/preset_document.h"
+#include "ui/export/run_figures.h"
+#include "ui/runs/run_list_model.h"
+#include "ui/studio/theme.h"
+#include "ui/train/train_view.h"
+#include "ui/train/training_controller.h"
 
 #include <QApplication>
 #include <QDir>

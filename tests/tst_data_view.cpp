@@ -4,10 +4,10 @@
 #include "core/dataset.h"
 #include "core/split.h"
 #include "ui/charts/class_distribution_chart.h"
-#include "ui/data_view.h"
-#include "ui/dataset_controller.h"
-#include "ui/image_grid_widget.h"
-#include "ui/preset_document.h"
+#include "ui/data/data_view.h"
+#include "ui/data/dataset_controller.h"
+#include "ui/data/image_grid_widget.h"
+#include "ui/preset/preset_document.h"
 
 #include <QFileInfo>
 #include <QPainter>

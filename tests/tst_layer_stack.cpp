@@ -4,8 +4,8 @@
 #include "core/preset.h"
 #include "core/text_format.h"
 #include "support/training_fixture.h"
-#include "ui/layer_mime.h"
-#include "ui/preset_document.h"
+#include "ui/model/layer_mime.h"
+#include "ui/preset/preset_document.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>

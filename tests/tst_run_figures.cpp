@@ -2,8 +2,8 @@
 // folder's reader refuses bad files (tst_run_files), and the views check again, so that a
 // reader that forgets cannot crash the studio or `atelier-cli export`.
 #include "core/preset.h"
-#include "ui/image_grid_widget.h"
-#include "ui/run_figures.h"
+#include "ui/data/image_grid_widget.h"
+#include "ui/export/run_figures.h"
 
 #include <QImage>
 #include <QPainter>

@@ -1,8 +1,8 @@
 // The studio's objects die in an order that never calls a dead one: closing the window with
 // unsaved changes must not make the preset document notify the window it belongs to (the
 // window's slots would run on a destroyed object; UBSan and a Debug studio abort on it).
-#include "ui/main_window.h"
-#include "ui/preset_document.h"
+#include "ui/studio/main_window.h"
+#include "ui/preset/preset_document.h"
 
 #include <QEvent>
 #include <QSettings>

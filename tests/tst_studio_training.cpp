@@ -7,22 +7,23 @@
 #include "support/cli_runner.h"
 #include "support/training_fixture.h"
 #include "ui/charts/curve_chart.h"
-#include "ui/confusion_matrix_widget.h"
-#include "ui/dataset_controller.h"
-#include "ui/evaluate_view.h"
-#include "ui/image_grid_widget.h"
-#include "ui/main_window.h"
-#include "ui/preset_document.h"
-#include "ui/run_figures.h"
-#include "ui/run_list_model.h"
-#include "ui/train_view.h"
-#include "ui/training_controller.h"
+#include "ui/data/dataset_controller.h"
+#include "ui/data/image_grid_widget.h"
+#include "ui/evaluate/confusion_matrix_widget.h"
+#include "ui/evaluate/evaluate_view.h"
+#include "ui/export/run_figures.h"
+#include "ui/preset/preset_document.h"
+#include "ui/runs/run_catalog.h"
+#include "ui/runs/run_list_model.h"
+#include "ui/studio/main_window.h"
+#include "ui/train/train_view.h"
+#include "ui/train/training_controller.h"
 
 #include <QDir>
-#include <QProcess>
 #include <QFile>
 #include <QImage>
 #include <QListWidget>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -195,7 +196,9 @@ private Q_SLOTS:
         {
             TrainingSession session(preset, *m_data, options);
             TrainingCallbacks stopAfterOne;
-            stopAfterOne.onEpoch = [](const EpochReport& report) { return report.record.epoch < 1; };
+            stopAfterOne.onEpoch = [](const EpochReport& report) {
+                return report.record.epoch < 1;
+            };
             session.run(stopAfterOne);
             folder = QString::fromStdString(session.folder());
         }
@@ -224,10 +227,12 @@ private Q_SLOTS:
         QCOMPARE(status.data().toString(), QStringLiteral("incomplete (1 of 3 epochs)"));
         QVERIFY2(status.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Resume")),
                  qPrintable(status.data(Qt::ToolTipRole).toString()));
-        const QModelIndex damagedStatus = view->runs()->index(damagedRow, RunListModel::StatusColumn);
+        const QModelIndex damagedStatus =
+            view->runs()->index(damagedRow, RunListModel::StatusColumn);
         QCOMPARE(damagedStatus.data().toString(), QStringLiteral("damaged"));
-        QVERIFY2(damagedStatus.data(Qt::ToolTipRole).toString().contains(QStringLiteral("metrics.json")),
-                 qPrintable(damagedStatus.data(Qt::ToolTipRole).toString()));
+        QVERIFY2(
+            damagedStatus.data(Qt::ToolTipRole).toString().contains(QStringLiteral("metrics.json")),
+            qPrintable(damagedStatus.data(Qt::ToolTipRole).toString()));
 
         view->selectRuns({damagedRow});
         QVERIFY(!view->resumeRunButton()->isEnabled());
@@ -281,7 +286,8 @@ private Q_SLOTS:
         QTemporaryDir home;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"),
+                           home.filePath(QStringLiteral("config")));
         environment.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
         QProcess studio;
         studio.setProcessEnvironment(environment);
@@ -314,10 +320,10 @@ private Q_SLOTS:
     {
         auto window = makeWindow(QStringLiteral("mlp_small.yaml"), 1, 2000);
         TrainView* view = window->trainView();
-        view->runs()->addRun(std::make_shared<RunData>(m_saved));
+        window->runs()->add(std::make_shared<RunData>(m_saved));
         RunData other = m_saved;
         other.name = QStringLiteral("other");
-        view->runs()->addRun(std::make_shared<RunData>(other));
+        window->runs()->add(std::make_shared<RunData>(other));
         const int rows = view->runs()->rowCount();
         view->selectRuns({rows - 2, rows - 1});
         view->refreshCharts();

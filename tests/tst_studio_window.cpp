@@ -2,16 +2,16 @@
 // Train action's state, keyboard editing, open/save round trips, broken presets, settings.
 #include "core/preset.h"
 #include "support/cli_runner.h"
-#include "ui/dataset_controller.h"
-#include "ui/layer_palette_model.h"
-#include "ui/layer_property_editor.h"
-#include "ui/main_window.h"
-#include "ui/model_view.h"
-#include "ui/preset_document.h"
-#include "ui/preset_problems_panel.h"
-#include "ui/train_settings_form.h"
-#include "ui/train_view.h"
-#include "ui/training_controller.h"
+#include "ui/data/dataset_controller.h"
+#include "ui/model/layer_palette_model.h"
+#include "ui/model/layer_property_editor.h"
+#include "ui/studio/main_window.h"
+#include "ui/model/model_view.h"
+#include "ui/preset/preset_document.h"
+#include "ui/preset/preset_problems_panel.h"
+#include "ui/train/train_settings_form.h"
+#include "ui/train/train_view.h"
+#include "ui/train/training_controller.h"
 
 #include <QAction>
 #include <QComboBox>

@@ -3,7 +3,7 @@
 // destruction while training behave.
 #include "core/run_folder.h"
 #include "support/training_fixture.h"
-#include "ui/training_controller.h"
+#include "ui/train/training_controller.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

@@ -6,7 +6,7 @@
 #include "core/dataset.h"
 #include "core/errors.h"
 #include "core/run_folder.h"
-#include "ui/run_figures.h"
+#include "ui/export/run_figures.h"
 
 #include <QApplication>
 #include <clocale>

@@ -1,6 +1,6 @@
 // atelier: the studio window. Without a display it says so and exits instead of letting Qt
 // abort with a platform-plugin error.
-#include "ui/application.h"
+#include "ui/studio/application.h"
 
 int main(int argc, char** argv)
 {

@@ -3,6 +3,7 @@
 // checkpoint of epoch N continues as if it had never stopped.
 #pragma once
 
+#include "../best_epoch.h"
 #include "../preset.h"
 #include "../split.h"
 #include "../training.h"
@@ -43,32 +44,6 @@ struct LearningRateSchedule
         if (reduce)
             rate = std::max(rate * config.factor, config.minLearningRate);
         return rate;
-    }
-};
-
-// Early stopping's bookkeeping, with Keras's rules for min_delta and patience.
-struct BestTracker
-{
-    Monitor monitor = Monitor::ValLoss;
-    double minDelta = 0;
-    double best = 0;
-    int bestEpoch = 0;
-    int epochsWithoutImprovement = 0;
-
-    bool update(const EpochRecord& record)
-    {
-        const double value = monitor == Monitor::ValLoss ? record.valLoss : record.valAccuracy;
-        const bool improved =
-            bestEpoch == 0 ||
-            (monitor == Monitor::ValLoss ? value < best - minDelta : value > best + minDelta);
-        if (improved) {
-            best = value;
-            bestEpoch = record.epoch;
-            epochsWithoutImprovement = 0;
-        } else {
-            ++epochsWithoutImprovement;
-        }
-        return improved;
     }
 };
 

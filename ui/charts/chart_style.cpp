@@ -1,5 +1,5 @@
 // Shared look of Atelier's charts.
-#include "chart_style.h"
+#include "ui/charts/chart_style.h"
 
 #include <QGraphicsLayout>
 #include <QGraphicsScene>

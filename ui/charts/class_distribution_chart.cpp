@@ -1,7 +1,7 @@
 // Grouped bar chart of images per class, one bar set per split.
-#include "class_distribution_chart.h"
+#include "ui/charts/class_distribution_chart.h"
 
-#include "chart_style.h"
+#include "ui/charts/chart_style.h"
 
 #include <QCursor>
 #include <QEvent>

@@ -1,8 +1,8 @@
 // A line chart of training curves for one run or an overlay of several.
-#include "curve_chart.h"
+#include "ui/charts/curve_chart.h"
 
-#include "chart_style.h"
-#include "ui/curve_math.h"
+#include "ui/charts/chart_style.h"
+#include "ui/train/curve_math.h"
 
 #include <QEvent>
 #include <QGraphicsLayout>

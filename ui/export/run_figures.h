@@ -1,0 +1,29 @@
+// Every figure of a run, written into one folder with the CSV behind each: the loss,
+// accuracy and batch-loss curves, the confusion matrix (counts and row percentages), the
+// most confident mistakes, the model diagram and, with the dataset, the class distribution.
+// The studio's "Export All Figures" and `atelier-cli export` both call this; it needs a
+// QApplication (the CLI runs one on the offscreen platform) but no window.
+#pragma once
+
+#include "core/dataset.h"
+#include "ui/export/figure_export.h"
+#include "ui/runs/run_data.h"
+
+#include <QStringList>
+#include <memory>
+
+namespace atelier::ui {
+
+struct FigureOptions
+{
+    FigureFormat format = FigureFormat::Png;
+    QSize size{1200, 800};
+    double smoothing = 0.9; // of the batch-loss curve, as the Train view starts
+};
+
+// Returns the files written, figures and CSVs. `data` may be null: the figures that show
+// images or class counts are then left out. Throws InputError when a file cannot be written.
+QStringList exportRunFigures(const RunData& run, std::shared_ptr<const FashionMnist> data,
+                             const QString& directory, const FigureOptions& options);
+
+} // namespace atelier::ui

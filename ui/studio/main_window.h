@@ -1,0 +1,115 @@
+// The studio's main window: the Data and Model views in tabs, the File/Edit/View menus, the
+// preset document with its undo history, and the settings that persist between sessions.
+#pragma once
+
+#include "core/preset.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QDockWidget;
+class QMenu;
+class QTabWidget;
+
+namespace atelier::ui {
+
+class DataView;
+class DatasetController;
+class ModelView;
+class PresetDocument;
+class PresetProblemsPanel;
+class RunCatalog;
+class EvaluateView;
+class TrainView;
+class TrainingController;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    enum class Tab
+    {
+        Data,
+        Model,
+        Train,
+        Evaluate,
+    };
+
+    // File operations without dialogs (the menu actions add the dialogs around them).
+    // Opening never refuses silently: problems are listed in the Problems panel.
+    bool openPreset(const QString& path);
+    bool savePresetAs(const QString& path);
+    void newPreset();
+
+    void showTab(Tab tab);
+    Tab currentTab() const;
+    void loadData(const QString& directory);
+    // For SIGTERM/SIGHUP/SIGINT: stops a running training and waits for its run folder,
+    // keeps unsaved preset edits in a recovery file (returned, empty if none), saves the
+    // settings. Asks nothing: nobody may be there to answer.
+    QString shutDownWithoutAsking();
+
+    PresetDocument* document() const { return m_document; }
+    DatasetController* dataset() const { return m_dataset; }
+    DataView* dataView() const { return m_dataView; }
+    ModelView* modelView() const { return m_modelView; }
+    TrainView* trainView() const { return m_trainView; }
+    EvaluateView* evaluateView() const { return m_evaluateView; }
+    TrainingController* training() const { return m_training; }
+    RunCatalog* runs() const { return m_catalog; }
+    PresetProblemsPanel* problemsPanel() const { return m_problems; }
+    QDockWidget* problemsDock() const { return m_problemsDock; }
+    QAction* trainAction() const { return m_train; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void restoreSettings();
+    void saveSettings() const;
+    void updateTitle();
+    void updateTrainAction();
+    void rebuildRecentMenu();
+    void rebuildShippedMenu();
+    bool save();
+    bool saveAs();
+    void openWithDialog();
+    bool maybeSave();
+    bool maybeStopTraining();
+    void exportAllFigures();
+
+    PresetDocument* m_document;
+    DatasetController* m_dataset;
+    TrainingController* m_training;
+    RunCatalog* m_catalog;
+    QTabWidget* m_tabs = nullptr;
+    TrainView* m_trainView = nullptr;
+    EvaluateView* m_evaluateView = nullptr;
+    DataView* m_dataView = nullptr;
+    ModelView* m_modelView = nullptr;
+    PresetProblemsPanel* m_problems = nullptr;
+    QDockWidget* m_problemsDock = nullptr;
+    QString m_untitledName; // shown for a preset without a file
+    QAction* m_new = nullptr;
+    QAction* m_open = nullptr;
+    QAction* m_save = nullptr;
+    QAction* m_saveAs = nullptr;
+    QAction* m_quit = nullptr;
+    QAction* m_exportAll = nullptr;
+    QAction* m_undo = nullptr;
+    QAction* m_redo = nullptr;
+    QAction* m_train = nullptr;
+    QAction* m_lightTheme = nullptr;
+    QAction* m_darkTheme = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_shippedMenu = nullptr;
+};
+
+} // namespace atelier::ui

@@ -1,0 +1,54 @@
+// The hyperparameters of the current preset as a form (optimizer, batch size,
+// epochs, early stopping, seed, device). Every change goes into the preset
+// through the document, so it is undoable like a model edit; the form follows
+// undo and newly opened presets.
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QGroupBox;
+class QSpinBox;
+
+namespace atelier::ui {
+
+class PresetDocument;
+
+class TrainSettingsForm : public QWidget {
+  Q_OBJECT
+
+public:
+  explicit TrainSettingsForm(PresetDocument *document,
+                             QWidget *parent = nullptr);
+
+  QComboBox *optimizer() const { return m_optimizer; }
+  QDoubleSpinBox *learningRate() const { return m_learningRate; }
+  QSpinBox *epochs() const { return m_epochs; }
+  QSpinBox *batchSize() const { return m_batchSize; }
+  QGroupBox *earlyStopping() const { return m_earlyStopping; }
+  QComboBox *device() const { return m_device; }
+
+private:
+  void refresh();
+  void addDeviceChoices();
+
+  PresetDocument *m_document;
+  QComboBox *m_optimizer = nullptr;
+  QDoubleSpinBox *m_learningRate = nullptr;
+  QDoubleSpinBox *m_momentum = nullptr;
+  QCheckBox *m_nesterov = nullptr;
+  QDoubleSpinBox *m_weightDecay = nullptr;
+  QSpinBox *m_batchSize = nullptr;
+  QSpinBox *m_epochs = nullptr;
+  QGroupBox *m_earlyStopping = nullptr;
+  QComboBox *m_monitor = nullptr;
+  QSpinBox *m_patience = nullptr;
+  QDoubleSpinBox *m_minDelta = nullptr;
+  QCheckBox *m_restoreBest = nullptr;
+  QSpinBox *m_seed = nullptr;
+  QComboBox *m_device = nullptr;
+};
+
+} // namespace atelier::ui
