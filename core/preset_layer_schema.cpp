@@ -1,6 +1,7 @@
 // Layer entries of a preset: `- {type: conv2d, filters: 32, kernel: 3, ...}`.
 #include "internal/preset_layer_schema.h"
 
+#include "preset_limits.h"
 #include "text_format.h"
 
 #include <algorithm>
@@ -20,13 +21,13 @@ void readSize(MapReader& map, const std::string& key, Size2& target, bool requir
             map.problems().add(node->Mark(), path, "expected n or [height, width]");
             return;
         }
-        auto h = readInteger((*node)[0], path + "[1]", map.problems(), 1, kMaxWindow);
-        auto w = readInteger((*node)[1], path + "[2]", map.problems(), 1, kMaxWindow);
+        auto h = readInteger((*node)[0], path + "[1]", map.problems(), limits::kWindow);
+        auto w = readInteger((*node)[1], path + "[2]", map.problems(), limits::kWindow);
         if (h && w)
             target = {int(*h), int(*w)};
         return;
     }
-    if (auto n = readInteger(*node, path, map.problems(), 1, kMaxWindow))
+    if (auto n = readInteger(*node, path, map.problems(), limits::kWindow))
         target = Size2::square(int(*n));
 }
 
@@ -56,15 +57,15 @@ void readInitializer(MapReader& map, const std::string& key, Initializer& target
     Initializer result = Initializer::of(parsed);
     if (parsed == InitKind::Uniform) {
         result = Initializer::uniform(-0.05, 0.05);
-        init.number("min", result.a, -1e6, 1e6);
-        init.number("max", result.b, -1e6, 1e6);
+        init.number("min", result.a, limits::kInitValue);
+        init.number("max", result.b, limits::kInitValue);
         if (!(result.a < result.b))
             map.problems().add(node->Mark(), path, "min must be less than max");
         init.finish({"type", "min", "max"});
     } else if (parsed == InitKind::Normal) {
         result = Initializer::normal(0.0, 0.05);
-        init.number("mean", result.a, -1e6, 1e6);
-        init.number("std", result.b, 0.0, 1e6, false);
+        init.number("mean", result.a, limits::kInitValue);
+        init.number("std", result.b, limits::kInitStd);
         init.finish({"type", "mean", "std"});
     } else {
         init.finish({"type"});
@@ -162,12 +163,12 @@ LayerSpec readLayer(const YAML::Node& node, const std::string& path, ProblemList
     };
     switch (type) {
     case LayerType::Dense:
-        map.integer("units", layer.units, 1, kMaxUnits, true);
+        map.integer("units", layer.units, limits::kUnits, true);
         allow({"units"});
         weights();
         break;
     case LayerType::Conv2D:
-        map.integer("filters", layer.filters, 1, kMaxFilters, true);
+        map.integer("filters", layer.filters, limits::kFilters, true);
         readSize(map, "kernel", layer.kernel, true);
         readSize(map, "stride", layer.stride);
         readSize(map, "dilation", layer.dilation);
@@ -184,12 +185,12 @@ LayerSpec readLayer(const YAML::Node& node, const std::string& path, ProblemList
         allow({"pool", "stride", "padding"});
         break;
     case LayerType::Dropout:
-        map.number("rate", layer.rate, 0.0, 1.0, true, false, true);
+        map.number("rate", layer.rate, limits::kDropoutRate, true);
         allow({"rate"});
         break;
     case LayerType::BatchNorm:
-        map.number("momentum", layer.momentum, 0.0, 1.0, false, true);
-        map.number("epsilon", layer.epsilon, 0.0, 1.0, false, true);
+        map.number("momentum", layer.momentum, limits::kBatchNormMomentum);
+        map.number("epsilon", layer.epsilon, limits::kBatchNormEpsilon);
         allow({"momentum", "epsilon"});
         break;
     case LayerType::Activation:

@@ -3,17 +3,14 @@
 #include "internal/preset_layer_schema.h"
 #include "internal/yaml_map_reader.h"
 #include "preset.h"
+#include "preset_limits.h"
 #include "text_format.h"
-
-#include <limits>
 
 namespace atelier {
 namespace {
 
 using detail::MapReader;
 using detail::ProblemList;
-
-constexpr double kUnbounded = std::numeric_limits<double>::max();
 
 void readModel(MapReader& top, ModelSpec& model)
 {
@@ -27,7 +24,8 @@ void readModel(MapReader& top, ModelSpec& model)
         std::vector<int> shape;
         bool good = true;
         if (input->IsScalar()) {
-            if (auto n = detail::readInteger(*input, "model.input", map.problems(), 1, 1 << 20))
+            if (auto n =
+                    detail::readInteger(*input, "model.input", map.problems(), limits::kInputSide))
                 shape = {int(*n)};
             else
                 good = false;
@@ -35,7 +33,7 @@ void readModel(MapReader& top, ModelSpec& model)
             for (std::size_t i = 0; i < input->size() && good; ++i) {
                 auto n =
                     detail::readInteger((*input)[i], "model.input[" + std::to_string(i + 1) + "]",
-                                        map.problems(), 1, 1 << 20);
+                                        map.problems(), limits::kInputSide);
                 good = n.has_value();
                 if (good)
                     shape.push_back(int(*n));
@@ -80,10 +78,10 @@ void readOptimizer(MapReader& training, OptimizerConfig& optimizer)
         true);
     if (optimizer.kind == OptimizerKind::Adam)
         optimizer.learningRate = 0.001; // Adam's customary default
-    map.number("learning_rate", optimizer.learningRate, 0.0, 10.0, false);
-    map.number("weight_decay", optimizer.weightDecay, 0.0, 1.0);
+    map.number("learning_rate", optimizer.learningRate, limits::kLearningRate);
+    map.number("weight_decay", optimizer.weightDecay, limits::kWeightDecay);
     if (optimizer.kind == OptimizerKind::Sgd) {
-        map.number("momentum", optimizer.momentum, 0.0, 1.0, true, false);
+        map.number("momentum", optimizer.momentum, limits::kMomentum);
         if (auto nesterov = map.take("nesterov")) {
             if (auto value =
                     detail::readBool(*nesterov, "training.optimizer.nesterov", map.problems())) {
@@ -95,9 +93,9 @@ void readOptimizer(MapReader& training, OptimizerConfig& optimizer)
         }
         map.finish({"type", "learning_rate", "weight_decay", "momentum", "nesterov"});
     } else {
-        map.number("beta1", optimizer.beta1, 0.0, 1.0, true, false);
-        map.number("beta2", optimizer.beta2, 0.0, 1.0, true, false);
-        map.number("epsilon", optimizer.epsilon, 0.0, 1.0, false);
+        map.number("beta1", optimizer.beta1, limits::kBeta);
+        map.number("beta2", optimizer.beta2, limits::kBeta);
+        map.number("epsilon", optimizer.epsilon, limits::kAdamEpsilon);
         map.finish({"type", "learning_rate", "weight_decay", "beta1", "beta2", "epsilon"});
     }
 }
@@ -120,8 +118,8 @@ void readEarlyStopping(MapReader& training, EarlyStopping& stopping)
                         [](const std::string& n) -> std::optional<Monitor> {
                             return n == "val_accuracy" ? Monitor::ValAccuracy : Monitor::ValLoss;
                         });
-    map.integer("patience", stopping.patience, 0, 10000);
-    map.number("min_delta", stopping.minDelta, 0.0, kUnbounded);
+    map.integer("patience", stopping.patience, limits::kPatience);
+    map.number("min_delta", stopping.minDelta, limits::kMinDelta);
     map.boolean("restore_best", stopping.restoreBest);
     map.finish({"monitor", "patience", "min_delta", "restore_best"});
 }
@@ -144,15 +142,15 @@ void readLrSchedule(MapReader& training, LrSchedule& schedule)
         true);
     std::vector<std::string> allowed = {"type"};
     if (schedule.kind != LrScheduleKind::Constant) {
-        map.number("factor", schedule.factor, 0.0, 1.0, false, false);
-        map.number("min_lr", schedule.minLearningRate, 0.0, 10.0);
+        map.number("factor", schedule.factor, limits::kLrFactor);
+        map.number("min_lr", schedule.minLearningRate, limits::kMinLearningRate);
         allowed.insert(allowed.end(), {"factor", "min_lr"});
     }
     if (schedule.kind == LrScheduleKind::Step) {
-        map.integer("every", schedule.every, 1, 10000);
+        map.integer("every", schedule.every, limits::kLrEvery);
         allowed.push_back("every");
     } else if (schedule.kind == LrScheduleKind::Plateau) {
-        map.integer("patience", schedule.patience, 0, 10000);
+        map.integer("patience", schedule.patience, limits::kLrPatience);
         allowed.push_back("patience");
     }
     map.finish(allowed);
@@ -165,7 +163,7 @@ void readAugmentation(MapReader& training, Augmentation& augmentation)
         return;
     MapReader map(*node, "training.augmentation", training.problems());
     map.boolean("horizontal_flip", augmentation.horizontalFlip);
-    map.integer("shift", augmentation.shiftPixels, 0, 8);
+    map.integer("shift", augmentation.shiftPixels, limits::kShift);
     map.finish({"horizontal_flip", "shift"});
 }
 
@@ -178,8 +176,8 @@ void readTraining(MapReader& top, TrainConfig& training)
     if (!map.ok())
         return;
     readOptimizer(map, training.optimizer);
-    map.integer("batch_size", training.batchSize, 1, 60000);
-    map.integer("epochs", training.epochs, 1, 10000);
+    map.integer("batch_size", training.batchSize, limits::kBatchSize);
+    map.integer("epochs", training.epochs, limits::kEpochs);
     readEarlyStopping(map, training.earlyStopping);
     readLrSchedule(map, training.lrSchedule);
     readAugmentation(map, training.augmentation);
@@ -202,7 +200,7 @@ void readData(MapReader& top, DataConfig& data)
     MapReader map(*node, "data", top.problems());
     if (!map.ok())
         return;
-    map.number("dev_fraction", data.devFraction, 0.0, 0.9, false, true);
+    map.number("dev_fraction", data.devFraction, limits::kDevFraction);
     map.seed("split_seed", data.splitSeed);
     map.choice<Normalization>("normalization", data.normalization, {"scale", "standardize"},
                               [](const std::string& n) -> std::optional<Normalization> {

@@ -2,6 +2,7 @@
 #include "text_format.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -17,6 +18,21 @@ std::string withThousands(std::int64_t value)
     for (int i = int(digits.size()) - 3; i > 0; i -= 3)
         digits.insert(std::size_t(i), ",");
     return negative ? "-" + digits : digits;
+}
+
+std::string durationText(double seconds)
+{
+    char text[48];
+    if (!std::isfinite(seconds) || seconds < 0)
+        return "unknown";
+    if (seconds < 90)
+        std::snprintf(text, sizeof text, "%.0f s", seconds);
+    else if (seconds < 3600)
+        std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
+    else
+        std::snprintf(text, sizeof text, "%d h %02d min", int(seconds / 3600),
+                      int(std::fmod(seconds, 3600) / 60));
+    return text;
 }
 
 std::string shortestDouble(double value)

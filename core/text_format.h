@@ -13,6 +13,10 @@ std::string withThousands(std::int64_t value);
 // "0.010000000000000000208"), for files that must round-trip.
 std::string shortestDouble(double value);
 
+// A duration in words for estimates and progress: "42 s", "12 min", "1 h 05 min"; "unknown"
+// for a negative or non-finite value.
+std::string durationText(double seconds);
+
 // Display width in terminal columns of UTF-8 text (each code point counts one).
 std::size_t displayWidth(const std::string& text);
 

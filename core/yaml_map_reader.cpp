@@ -381,8 +381,7 @@ void MapReader::integer(const std::string& key, int& target, long long min, long
 void MapReader::seed(const std::string& key, std::uint64_t& target)
 {
     if (auto node = take(key))
-        if (auto value = readInteger(*node, pathOf(key), m_problems, 0,
-                                     std::numeric_limits<long long>::max()))
+        if (auto value = readInteger(*node, pathOf(key), m_problems, limits::kSeed))
             target = static_cast<std::uint64_t>(*value);
 }
 

@@ -1,9 +1,8 @@
 // `atelier-cli sweep plan SWEEP.yaml`: what a sweep will do before anything runs: the space,
 // the trials, the points that are not trainable models and why, and an estimated duration
-// from timing a few batches of its smallest and largest trial on this machine.
-#include "core/calibration.h"
-#include "core/dataset.h"
-#include "core/runtime.h"
+// from timing a few batches of its smallest and largest trial on this machine
+// (core/sweep_estimate.h).
+#include "core/sweep_estimate.h"
 #include "core/sweep_plan.h"
 #include "core/text_format.h"
 #include "sweep_commands.h"
@@ -12,19 +11,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <fcntl.h>
-#include <iostream>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 namespace atelier::cli {
 namespace {
 
-// Training steps timed per calibrated trial, after three warm-up steps (at least 0.2 s).
-constexpr int kCalibrationSteps = 20;
 constexpr std::size_t kMaxValuesShown = 8;
 
 std::string methodText(const SweepSpec& spec, const SweepPlan& plan)
@@ -66,17 +60,6 @@ std::string pathsText(const SweepParameter& parameter)
     return text;
 }
 
-// Images one trial pushes through the network, in training-step equivalents: every epoch
-// trains on the training split and evaluates the dev split (a forward pass costs about a
-// third of a training step), then the test set once.
-double stepImages(const TrialConfig& trial, long long limit)
-{
-    const double all = 60000;
-    const double train = limit > 0 ? double(limit) : all * (1 - trial.preset.data.devFraction);
-    const double dev = all * trial.preset.data.devFraction;
-    return trial.preset.training.epochs * (train + dev / 3) + 10000.0 / 3;
-}
-
 // Seconds for this program to start and exit (`--version`): what every trial process pays
 // before it trains. 0 when it cannot be measured.
 double processStartSeconds()
@@ -105,53 +88,25 @@ void printEstimate(const SweepPlan& plan, const SweepOptions& options)
 {
     if (plan.trials.empty())
         return;
-    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-    const int threads = options.threads > 0 ? options.threads : std::max(1, cores / options.jobs);
-    configureThreads(threads);
-    const auto byFlops = [](const TrialConfig& a, const TrialConfig& b) {
-        return a.forwardFlops < b.forwardFlops;
-    };
-    const TrialConfig& smallest =
-        *std::min_element(plan.trials.begin(), plan.trials.end(), byFlops);
-    const TrialConfig& largest = *std::max_element(plan.trials.begin(), plan.trials.end(), byFlops);
-    const StepTiming small = timeTrainingSteps(smallest.preset, kCalibrationSteps);
-    const StepTiming large = timeTrainingSteps(largest.preset, kCalibrationSteps);
-
-    // Per-trial overhead: starting a process (the dynamic loader maps LibTorch) and loading
-    // the data set, both measured; for small models they cost more than the training.
-    const double startup = processStartSeconds();
-    double loading = 0;
-    try {
-        const auto start = std::chrono::steady_clock::now();
-        (void)loadFashionMnist(resolveDataDirectory(options.dataDirectory));
-        loading = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    } catch (const InputError&) {
-        // No data here (planning for a cluster): the estimate leaves the loading out.
-    }
-    const double overhead = startup + loading;
-
-    // Seconds per image, linear in the forward FLOPs between the two timed trials.
-    const double flopsSpan = double(largest.forwardFlops - smallest.forwardFlops);
-    auto secondsPerImage = [&](const TrialConfig& trial) {
-        if (flopsSpan <= 0)
-            return (small.secondsPerImage + large.secondsPerImage) / 2;
-        const double t = double(trial.forwardFlops - smallest.forwardFlops) / flopsSpan;
-        return small.secondsPerImage + t * (large.secondsPerImage - small.secondsPerImage);
-    };
-    double total = 0;
-    for (const TrialConfig& trial : plan.trials)
-        total += stepImages(trial, options.limit) * secondsPerImage(trial) + overhead;
-    const double wall = total / std::min<double>(options.jobs, double(plan.trials.size()));
+    SweepEstimateOptions estimateOptions;
+    estimateOptions.jobs = options.jobs;
+    estimateOptions.threads = options.threads;
+    estimateOptions.imageLimit = options.limit;
+    estimateOptions.processStartSeconds = processStartSeconds();
+    estimateOptions.dataDirectory = options.dataDirectory;
+    const SweepEstimate estimate = estimateSweepDuration(plan, estimateOptions);
+    const int threads = estimate.threads;
 
     std::printf("estimate: at most %s with %d job%s × %d thread%s (every trial running all its "
                 "epochs; early stopping ends most sooner)\n",
-                durationText(wall).c_str(), options.jobs, options.jobs == 1 ? "" : "s", threads,
-                threads == 1 ? "" : "s");
+                durationText(estimate.wallSeconds).c_str(), options.jobs,
+                options.jobs == 1 ? "" : "s", threads, threads == 1 ? "" : "s");
     std::printf("  calibration: a training step costs %.1f µs per image in trial %d (smallest) "
                 "and %.1f µs in trial %d (largest); each trial also takes %.1f s to start and "
                 "%.1f s to load the data\n",
-                small.secondsPerImage * 1e6, smallest.index, large.secondsPerImage * 1e6,
-                largest.index, startup, loading);
+                estimate.smallestMicrosecondsPerImage, estimate.smallestTrial,
+                estimate.largestMicrosecondsPerImage, estimate.largestTrial, estimate.startSeconds,
+                estimate.loadSeconds);
 }
 
 } // namespace

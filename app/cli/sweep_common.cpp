@@ -25,21 +25,6 @@ std::string shellQuoted(const std::string& text)
     return quoted + "'";
 }
 
-std::string durationText(double seconds)
-{
-    char text[48];
-    if (!std::isfinite(seconds) || seconds < 0)
-        return "unknown";
-    if (seconds < 90)
-        std::snprintf(text, sizeof text, "%.0f s", seconds);
-    else if (seconds < 3600)
-        std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
-    else
-        std::snprintf(text, sizeof text, "%d h %02d min", int(seconds / 3600),
-                      int(std::fmod(seconds, 3600) / 60));
-    return text;
-}
-
 std::string selfExecutable()
 {
     char path[PATH_MAX];

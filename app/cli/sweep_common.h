@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/sweep_folder.h"
+#include "core/text_format.h" // durationText
 #include "sweep_commands.h"
 
 #include <memory>
@@ -28,9 +29,6 @@ PreparedSweep prepareSweep(const SweepOptions& options);
 
 // `text` as one shell word: as is when it is plain, else in single quotes.
 std::string shellQuoted(const std::string& text);
-
-// "42 s", "12 min", "1 h 05 min"
-std::string durationText(double seconds);
 
 // The absolute path of this atelier-cli, for the commands it starts or writes into scripts.
 std::string selfExecutable();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "../preset.h"
+#include "../preset_limits.h"
 
 #include <functional>
 #include <optional>
@@ -56,6 +57,17 @@ std::optional<long long> readInteger(const YAML::Node& node, const std::string& 
 std::optional<double> readNumber(const YAML::Node& node, const std::string& path,
                                  ProblemList& problems, double min, double max, bool minInclusive,
                                  bool maxInclusive);
+inline std::optional<long long> readInteger(const YAML::Node& node, const std::string& path,
+                                            ProblemList& problems, const IntLimits& limits)
+{
+    return readInteger(node, path, problems, limits.min, limits.max);
+}
+inline std::optional<double> readNumber(const YAML::Node& node, const std::string& path,
+                                        ProblemList& problems, const RealLimits& limits)
+{
+    return readNumber(node, path, problems, limits.min, limits.max, limits.minInclusive,
+                      limits.maxInclusive);
+}
 std::optional<bool> readBool(const YAML::Node& node, const std::string& path,
                              ProblemList& problems);
 std::optional<std::string> readString(const YAML::Node& node, const std::string& path,
@@ -88,6 +100,18 @@ public:
     void seed(const std::string& key, std::uint64_t& target);
     void number(const std::string& key, double& target, double min, double max,
                 bool minInclusive = true, bool maxInclusive = true, bool required = false);
+    // The same against a key's limits (preset_limits.h).
+    void integer(const std::string& key, int& target, const IntLimits& limits,
+                 bool required = false)
+    {
+        integer(key, target, limits.min, limits.max, required);
+    }
+    void number(const std::string& key, double& target, const RealLimits& limits,
+                bool required = false)
+    {
+        number(key, target, limits.min, limits.max, limits.minInclusive, limits.maxInclusive,
+               required);
+    }
     void boolean(const std::string& key, bool& target);
     void string(const std::string& key, std::string& target);
 

@@ -8,6 +8,7 @@
 #include "ui/export/figure_export.h"
 #include "ui/preset/preset_document.h"
 #include "ui/widgets/layer_text.h"
+#include "ui/widgets/value_editors.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -215,13 +216,12 @@ QWidget* DataView::buildSidePanel()
     auto* splitBox = new QGroupBox(QStringLiteral("Split and location"));
     auto* form = new QFormLayout(splitBox);
     m_devFraction = new QDoubleSpinBox;
-    m_devFraction->setRange(0.0, 0.9);
     m_devFraction->setSingleStep(0.05);
     m_devFraction->setDecimals(2);
+    setSpinBoxRange(m_devFraction, limits::kDevFraction); // (0, 0.9]: 0.01 – 0.9
     m_devFraction->setToolTip(QStringLiteral(
-        "Share of each class of the 60,000 training images held out as the dev set, 0 – 0.9"));
-    m_splitSeed = new QSpinBox;
-    m_splitSeed->setRange(0, std::numeric_limits<int>::max());
+        "Share of each class of the 60,000 training images held out as the dev set, 0.01 – 0.9"));
+    m_splitSeed = makeSpinBox(limits::kSeed); // up to INT_MAX: what a QSpinBox holds
     m_splitSeed->setToolTip(QStringLiteral("Which images go to dev; the same seed gives the "
                                            "same dev set on every machine"));
     connect(m_devFraction, &QDoubleSpinBox::valueChanged, this, [this](double value) {

@@ -1,6 +1,7 @@
 // The property editor of the builder: the settings of the selected layer, each with its
 // range and unit. Every change is reported as a whole new LayerSpec plus the field that
-// changed, so that the document can make it one undoable (and mergeable) edit.
+// changed, so that the document can make it one undoable (and mergeable) edit. Each field's
+// right-click menu offers "Search over values…" for its preset key (searchRequested).
 #pragma once
 
 #include "core/model_spec.h"
@@ -12,6 +13,8 @@ class QFormLayout;
 class QLabel;
 
 namespace atelier::ui {
+
+struct SearchTarget;
 
 class LayerPropertyEditor : public QWidget
 {
@@ -45,9 +48,15 @@ public:
     int row() const { return m_row; }
     // The editor widget of a field (for tests and keyboard focus).
     QWidget* editor(Field field) const;
+    // What "Search over values…" on a field offers: the key path in the shown layer
+    // (model.layers[3].units, layers counted from 1) and the current value as YAML; an empty
+    // path for a field that is not searched (the name) or when no layer is shown.
+    SearchTarget searchTarget(Field field) const;
 
 Q_SIGNALS:
     void layerEdited(int row, const atelier::LayerSpec& layer, int field);
+    // "Search over values…" chosen on a field: its key path and current value as YAML.
+    void searchRequested(const QString& keyPath, const QString& currentValueYaml);
 
 private:
     void buildFields();
