@@ -4,12 +4,12 @@
 // its points grow to 100 epochs of batches. Usage, with the CPU otherwise idle:
 //   xvfb-run -a -s '-screen 0 1600x1000x24' build/bench/bench_gui_training PRESET [EPOCHS]
 #include "ui/charts/curve_chart.h"
-#include "ui/dataset_controller.h"
-#include "ui/main_window.h"
-#include "ui/preset_document.h"
-#include "ui/train_view.h"
-#include "ui/training_controller.h"
-#include "ui/training_curves.h"
+#include "ui/data/dataset_controller.h"
+#include "ui/studio/main_window.h"
+#include "ui/preset/preset_document.h"
+#include "ui/train/train_view.h"
+#include "ui/train/training_controller.h"
+#include "ui/train/training_curves.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

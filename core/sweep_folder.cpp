@@ -213,6 +213,11 @@ SweepFolder prepareSweepFolder(const std::string& directory, const SweepSpec& sp
     return folder;
 }
 
+bool isSweepFolder(const std::string& directory)
+{
+    return exists(directory + "/sweep.yaml");
+}
+
 SweepFolder openSweepFolder(const std::string& directory)
 {
     const std::string sweepFile = directory + "/sweep.yaml";

@@ -61,6 +61,10 @@ private:
 SweepFolder prepareSweepFolder(const std::string& directory, const SweepSpec& spec,
                                const SweepSettings& settings, std::string& note);
 
+// Whether `directory` is a sweep folder: it holds sweep.yaml (written after sweep.json, so
+// a folder whose creation was cut short is not one yet). Run folders never hold it.
+bool isSweepFolder(const std::string& directory);
+
 // Opens an existing sweep folder (InputError naming what is missing or damaged).
 SweepFolder openSweepFolder(const std::string& directory);
 

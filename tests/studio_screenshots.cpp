@@ -4,16 +4,26 @@
 // With --train it also trains (three MLPs, then cnn_medium: about 3 minutes on 2 cores) and
 // shoots the Train and Evaluate views during and after training. With --runs DIR it shows
 // the run folders in DIR instead (no training) and shoots the Train and Evaluate views in
-// the dark palette. Not a test: it asserts nothing, it only shows how the views look.
-#include "ui/evaluate/confusion_matrix_widget.h"
+// the dark palette. With --search SWEEP_DIR it opens that sweep folder in the Search view
+// (parallel coordinates, a brushed axis, effects, dark); with --quick it runs
+// sweeps/quick.yaml from the Search view (about 2 minutes on 2 cores) and shoots it running
+// and done. Not a test: it asserts nothing, it only shows how the views look.
 #include "ui/data/data_view.h"
 #include "ui/data/dataset_controller.h"
+#include "ui/evaluate/confusion_matrix_widget.h"
 #include "ui/evaluate/evaluate_view.h"
-#include "ui/studio/main_window.h"
+#include "ui/export/run_figures.h"
 #include "ui/model/model_view.h"
 #include "ui/preset/preset_document.h"
-#include "ui/export/run_figures.h"
 #include "ui/runs/run_list_model.h"
+#include "ui/search/parallel_coordinates_chart.h"
+#include "ui/search/search_setup_panel.h"
+#include "ui/search/search_view.h"
+#include "ui/search/sweep_draft.h"
+#include "ui/search/sweep_launcher.h"
+#include "ui/search/sweep_monitor.h"
+#include "ui/studio/main_window.h"
+#include "ui/studio/settings_keys.h"
 #include "ui/studio/theme.h"
 #include "ui/train/train_view.h"
 #include "ui/train/training_controller.h"
@@ -23,6 +33,7 @@
 #include <QElapsedTimer>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -74,6 +85,59 @@ void train(MainWindow& window, int epochs, int shootAfterEpoch = 0,
     window.document()->undoStack()->setClean();
 }
 
+// The Search view on a finished sweep folder: both charts, a brush, the dark palette.
+void shootSearchFolder(MainWindow& window, const QString& folder, const QString& out)
+{
+    SearchView* search = window.searchView();
+    QString why;
+    if (!search->openSweepFolder(folder, &why))
+        qFatal("cannot open %s: %s", qPrintable(folder), qPrintable(why));
+    search->setupPanel()->openSweep(QDir(folder).filePath(QStringLiteral("sweep.yaml")));
+    window.showTab(MainWindow::Tab::Search);
+    auto* charts = search->findChild<QTabWidget*>();
+    shoot(&window, out + QStringLiteral("/search-view.png"));
+    // Keep the better half of the trials: the table follows.
+    ParallelCoordinatesChart* chart = search->parallelChart();
+    if (const auto range = chart->table().objectiveRange()) {
+        const double middle = (range->first + range->second) / 2;
+        chart->setBrush(chart->objectiveAxis(), middle, range->second);
+    }
+    shoot(&window, out + QStringLiteral("/search-view-brushed.png"));
+    chart->clearBrushes();
+    charts->setCurrentIndex(1);
+    shoot(&window, out + QStringLiteral("/search-view-effects.png"));
+    charts->setCurrentIndex(0);
+    applyTheme(Theme::Dark);
+    shoot(&window, out + QStringLiteral("/search-view-dark.png"));
+    applyTheme(Theme::Light);
+}
+
+// sweeps/quick.yaml run from the Search view, shot while it runs and when it is done.
+void shootQuickSearch(MainWindow& window, const QString& folder, const QString& out)
+{
+    SearchView* search = window.searchView();
+    if (!search->setupPanel()->openSweep(QStringLiteral(ATELIER_SWEEPS_DIR "/quick.yaml")))
+        qFatal("cannot open sweeps/quick.yaml");
+    search->setSweepFolder(folder);
+    search->setJobs(1);
+    window.showTab(MainWindow::Tab::Search);
+    settle(1500); // the summary is computed off the GUI thread
+    shoot(&window, out + QStringLiteral("/search-view-setup.png"));
+    QString why;
+    if (!search->runSearch(&why))
+        qFatal("cannot run the search: %s", qPrintable(why));
+    bool shot = false;
+    while (search->launcher()->isRunning()) {
+        settle(500);
+        if (!shot && search->monitor()->isOpen() && search->monitor()->progress().finished >= 2) {
+            shot = true;
+            shoot(&window, out + QStringLiteral("/search-view-running.png"));
+        }
+    }
+    settle(1000);
+    shoot(&window, out + QStringLiteral("/search-view-quick.png"));
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -84,6 +148,12 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("AtelierScreenshots"));
     QStringList args = QApplication::arguments();
     const bool withTraining = args.removeAll(QStringLiteral("--train")) > 0;
+    const bool quickSearch = args.removeAll(QStringLiteral("--quick")) > 0;
+    QString sweepFolder;
+    if (const int at = args.indexOf(QStringLiteral("--search")); at > 0 && at + 1 < args.size()) {
+        sweepFolder = args.takeAt(at + 1);
+        args.removeAt(at);
+    }
     QString existingRuns;
     if (const int at = args.indexOf(QStringLiteral("--runs")); at > 0 && at + 1 < args.size()) {
         existingRuns = args.takeAt(at + 1);
@@ -93,7 +163,7 @@ int main(int argc, char** argv)
     QDir().mkpath(out);
     QTemporaryDir runs;
     QSettings().clear();
-    QSettings().setValue(QStringLiteral("runsFolder"),
+    QSettings().setValue(settings::kRunsFolder,
                          existingRuns.isEmpty() ? runs.path() : existingRuns);
 
     MainWindow window;
@@ -136,6 +206,10 @@ int main(int argc, char** argv)
         shoot(&window, out + QStringLiteral("/evaluate-view-dark.png"));
         applyTheme(Theme::Light);
     }
+    if (!sweepFolder.isEmpty())
+        shootSearchFolder(window, sweepFolder, out);
+    if (quickSearch)
+        shootQuickSearch(window, runs.filePath(QStringLiteral("quick-search")), out);
     if (!withTraining)
         return 0;
 

@@ -1,17 +1,20 @@
 // `atelier-cli export RUN_DIR`: writes the run's figures (curves, confusion matrix, mistakes,
 // model diagram, class distribution) and the CSV behind each, without a display: the
-// studio's own rendering on Qt's offscreen platform.
+// studio's own rendering on Qt's offscreen platform. `export SWEEP_DIR` writes a search's
+// figures (parallel coordinates, parameter effects) and trials.csv the same way.
 #include "commands.h"
 #include "common.h"
 #include "core/dataset.h"
 #include "core/errors.h"
 #include "core/run_folder.h"
+#include "core/sweep_folder.h"
 #include "ui/export/run_figures.h"
+#include "ui/export/search_figures.h"
 
 #include <QApplication>
-#include <clocale>
 #include <QDir>
 #include <QFileInfo>
+#include <clocale>
 #include <iostream>
 #include <memory>
 
@@ -39,8 +42,19 @@ int runExport(const ExportOptions& options)
     QApplication app(argc, argv);
     std::setlocale(LC_NUMERIC, "C"); // QApplication took the environment's; core needs "C"
 
-    const RunRecord record = loadRun(options.run);
     const auto format = ui::figureFormatFromName(QString::fromStdString(options.format));
+    const QString folder = QString::fromStdString(options.run);
+    const QString out = options.out.empty() ? QDir(folder).filePath("figures")
+                                            : QString::fromStdString(options.out);
+    ui::FigureOptions figureOptions;
+    figureOptions.format = *format;
+    figureOptions.size = QSize(options.width, options.height);
+    if (isSweepFolder(options.run)) {
+        for (const QString& path : ui::exportSearchFigures(folder, out, figureOptions))
+            std::cout << path.toStdString() << "\n";
+        return kExitOk;
+    }
+    const RunRecord record = loadRun(options.run);
     // The images and class counts come from the dataset; without it those figures are skipped.
     std::shared_ptr<const FashionMnist> data;
     const std::string dataDirectory = resolveDataDirectory(options.dataDirectory);
@@ -50,12 +64,6 @@ int runExport(const ExportOptions& options)
         std::cerr << "atelier-cli: " << error.what()
                   << "\n(the misclassified-images and class-distribution figures are left out)\n";
     }
-    const QString out = options.out.empty()
-                            ? QDir(QString::fromStdString(options.run)).filePath("figures")
-                            : QString::fromStdString(options.out);
-    ui::FigureOptions figureOptions;
-    figureOptions.format = *format;
-    figureOptions.size = QSize(options.width, options.height);
     const QStringList written =
         ui::exportRunFigures(ui::RunData::fromRecord(record), data, out, figureOptions);
     for (const QString& path : written)
@@ -68,9 +76,13 @@ int runExport(const ExportOptions& options)
 Command addExportCommand(CLI::App& app)
 {
     auto options = std::make_shared<ExportOptions>();
-    CLI::App* command = app.add_subcommand(
-        "export", "Write a run's figures (PNG, SVG or PDF) and their CSV data, no display needed");
-    command->add_option("run", options->run, "Run folder (from train)")->required();
+    CLI::App* command =
+        app.add_subcommand("export", "Write a run's or a search's figures (PNG, SVG or PDF) and "
+                                     "their CSV data, no display needed");
+    command
+        ->add_option("run", options->run,
+                     "Run folder (from train) or sweep folder (from sweep run)")
+        ->required();
     command->add_option("--format", options->format, "png, svg or pdf (default: png)")
         ->check(CLI::IsMember({"png", "svg", "pdf"}));
     command->add_option("--out", options->out, "Folder for the files (default: RUN/figures)")

@@ -5,13 +5,18 @@
 #include "ui/data/data_view.h"
 #include "ui/data/dataset_controller.h"
 #include "ui/evaluate/evaluate_view.h"
+#include "ui/model/layer_property_editor.h"
 #include "ui/model/model_view.h"
 #include "ui/preset/preset_document.h"
 #include "ui/preset/preset_library.h"
 #include "ui/preset/preset_problems_panel.h"
 #include "ui/runs/run_catalog.h"
+#include "ui/search/search_view.h"
+#include "ui/search/sweep_draft.h"
+#include "ui/search/sweep_launcher.h"
 #include "ui/studio/settings_keys.h"
 #include "ui/studio/theme.h"
+#include "ui/train/train_settings_form.h"
 #include "ui/train/train_view.h"
 #include "ui/train/training_controller.h"
 #include "ui/widgets/layer_text.h"
@@ -50,6 +55,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_trainView, QStringLiteral("Train"));
     m_evaluateView = new EvaluateView(m_dataset);
     m_tabs->addTab(m_evaluateView, QStringLiteral("Evaluate"));
+    m_searchView = new SearchView(m_document, m_dataset, m_catalog);
+    m_tabs->addTab(m_searchView, QStringLiteral("Search"));
     connect(m_catalog, &RunCatalog::currentRunChanged, m_evaluateView, &EvaluateView::setRun);
     connect(m_catalog, &RunCatalog::runChanged, m_evaluateView, &EvaluateView::runUpdated);
     setCentralWidget(m_tabs);
@@ -66,8 +73,28 @@ MainWindow::MainWindow(QWidget* parent)
     createToolBar();
     statusBar()->showMessage(QStringLiteral("Ready"), 3000);
     statusBar()->addPermanentWidget(m_trainView->statusWidget());
-    connect(m_trainView, &TrainView::statusMessage, this,
-            [this](const QString& message) { statusBar()->showMessage(message, 15000); });
+    auto showMessage = [this](const QString& message) { statusBar()->showMessage(message, 15000); };
+    connect(m_trainView, &TrainView::statusMessage, this, showMessage);
+    connect(m_searchView, &SearchView::statusMessage, this, showMessage);
+    connect(m_searchView, &SearchView::showTrainView, this, [this] { showTab(Tab::Train); });
+    connect(m_searchView, &SearchView::showEvaluateView, this, [this] { showTab(Tab::Evaluate); });
+    connect(m_searchView, &SearchView::openPresetRequested, this, &MainWindow::openPresetUnsaved);
+    // "Search over values…" on a field of the Train or Model view adds that key to the search.
+    auto searchKey = [this](const QString& keyPath, const QString& valueYaml) {
+        QString why;
+        if (!m_searchView->draft()->hasBase())
+            m_searchView->draft()->setBase(m_document->preset());
+        if (m_searchView->draft()->addParameterFor(keyPath, valueYaml, &why)) {
+            showTab(Tab::Search);
+            statusBar()->showMessage(
+                QStringLiteral("Searching %1: edit its values in the Search view").arg(keyPath),
+                8000);
+        } else {
+            statusBar()->showMessage(why, 8000);
+        }
+    };
+    connect(m_trainView->settingsForm(), &TrainSettingsForm::searchRequested, this, searchKey);
+    connect(m_modelView->propertyEditor(), &LayerPropertyEditor::searchRequested, this, searchKey);
 
     connect(m_document, &PresetDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &PresetDocument::filePathChanged, this, &MainWindow::updateTitle);
@@ -258,6 +285,7 @@ void MainWindow::restoreSettings()
     else
         newPreset();
 
+    m_searchView->setJobs(stored.value(settings::kSearchJobs, 1).toInt());
     m_trainView->setRunsDirectory(
         stored.value(settings::kRunsFolder, settings::defaultRunsFolder()).toString());
     const QString dataFolder = stored.value(settings::kDataFolder).toString();
@@ -271,6 +299,7 @@ void MainWindow::saveSettings() const
     stored.setValue(settings::kWindowState, saveState());
     stored.setValue(settings::kTab, m_tabs->currentIndex());
     stored.setValue(settings::kRunsFolder, m_trainView->runsDirectory());
+    stored.setValue(settings::kSearchJobs, m_searchView->jobs());
     if (!m_document->filePath().isEmpty())
         stored.setValue(settings::kLastPreset, m_document->filePath());
 }
@@ -293,26 +322,41 @@ void MainWindow::updateTrainAction()
             : QStringLiteral("Cannot train: %1").arg(reason));
 }
 
-bool MainWindow::maybeStopTraining()
+bool MainWindow::maybeStopWork()
 {
-    if (!m_training->isRunning())
+    // Only asks: nothing stops until every question (this one, unsaved changes) is answered.
+    const bool searching = m_searchView->launcher()->isRunning();
+    const bool training = m_training->isRunning();
+    if (!searching && !training)
         return true;
-    const auto answer = QMessageBox::question(
-        this, QStringLiteral("Training Is Running"),
-        QStringLiteral("A training is running. Stop it and close? The best weights so far are "
-                       "kept and the run folder is written."),
-        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-    if (answer != QMessageBox::Yes)
-        return false;
-    statusBar()->showMessage(QStringLiteral("Stopping the training and writing its run folder…"));
-    m_training->stopAndWait();
-    return true;
+    QStringList what;
+    if (training)
+        what << QStringLiteral("A training is running: it stops after its batch, the best "
+                               "weights so far are kept and the run folder is written.");
+    if (searching)
+        what << QStringLiteral("A search is running: its running trials write a checkpoint, "
+                               "and Run Search on the same folder continues them.");
+    const auto answer =
+        QMessageBox::question(this, QStringLiteral("Stop and Close?"),
+                              what.join(QLatin1Char('\n')) + QStringLiteral("\n\nStop and close?"),
+                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    return answer == QMessageBox::Yes;
+}
+
+void MainWindow::stopWork()
+{
+    if (!m_searchView->launcher()->isRunning() && !m_training->isRunning())
+        return;
+    statusBar()->showMessage(QStringLiteral("Stopping and writing checkpoints…"));
+    QCoreApplication::processEvents(); // shown before the wait
+    m_searchView->stopAndWait();
+    if (m_training->isRunning())
+        m_training->stopAndWait();
 }
 
 QString MainWindow::shutDownWithoutAsking()
 {
-    if (m_training->isRunning())
-        m_training->stopAndWait();
+    stopWork();
     QString recovery;
     if (m_document->isModified()) {
         const QString directory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
@@ -330,10 +374,11 @@ QString MainWindow::shutDownWithoutAsking()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (!maybeStopTraining() || !maybeSave()) {
+    if (!maybeStopWork() || !maybeSave()) {
         event->ignore();
         return;
     }
+    stopWork();
     saveSettings();
     event->accept();
 }

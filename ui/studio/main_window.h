@@ -1,5 +1,6 @@
-// The studio's main window: the Data and Model views in tabs, the File/Edit/View menus, the
-// preset document with its undo history, and the settings that persist between sessions.
+// The studio's main window: the Data, Model, Train, Evaluate and Search views in tabs, the
+// File/Edit/View menus, the preset document with its undo history, and the settings that persist
+// between sessions.
 #pragma once
 
 #include "core/preset.h"
@@ -19,6 +20,7 @@ class ModelView;
 class PresetDocument;
 class PresetProblemsPanel;
 class RunCatalog;
+class SearchView;
 class EvaluateView;
 class TrainView;
 class TrainingController;
@@ -37,9 +39,13 @@ public:
         Model,
         Train,
         Evaluate,
+        Search,
     };
 
     // File operations without dialogs (the menu actions add the dialogs around them).
+    // A preset from elsewhere (a search's trial) becomes the document, unsaved: saving asks
+    // where, so the trial's own file is never overwritten.
+    void openPresetUnsaved(const Preset& preset, const QString& name);
     // Opening never refuses silently: problems are listed in the Problems panel.
     bool openPreset(const QString& path);
     bool savePresetAs(const QString& path);
@@ -59,6 +65,7 @@ public:
     ModelView* modelView() const { return m_modelView; }
     TrainView* trainView() const { return m_trainView; }
     EvaluateView* evaluateView() const { return m_evaluateView; }
+    SearchView* searchView() const { return m_searchView; }
     TrainingController* training() const { return m_training; }
     RunCatalog* runs() const { return m_catalog; }
     PresetProblemsPanel* problemsPanel() const { return m_problems; }
@@ -82,7 +89,8 @@ private:
     bool saveAs();
     void openWithDialog();
     bool maybeSave();
-    bool maybeStopTraining();
+    bool maybeStopWork(); // asks whether a running training or search may stop
+    void stopWork();
     void exportAllFigures();
 
     PresetDocument* m_document;
@@ -92,6 +100,7 @@ private:
     QTabWidget* m_tabs = nullptr;
     TrainView* m_trainView = nullptr;
     EvaluateView* m_evaluateView = nullptr;
+    SearchView* m_searchView = nullptr;
     DataView* m_dataView = nullptr;
     ModelView* m_modelView = nullptr;
     PresetProblemsPanel* m_problems = nullptr;

@@ -39,6 +39,19 @@ void MainWindow::newPreset()
     showTab(Tab::Model);
 }
 
+void MainWindow::openPresetUnsaved(const Preset& preset, const QString& name)
+{
+    if (!maybeSave())
+        return;
+    m_untitledName = name;
+    m_document->reset(preset, QString());
+    m_problems->clear();
+    m_problemsDock->hide();
+    statusBar()->showMessage(
+        QStringLiteral("%1 is now the preset being edited (not saved yet)").arg(name), 8000);
+    showTab(Tab::Model);
+}
+
 bool MainWindow::openPreset(const QString& path)
 {
     std::string text;

@@ -20,8 +20,7 @@ inline const QString kRecentPresets = QStringLiteral("recentPresets"); // kMaxRe
 inline const QString kRunsFolder = QStringLiteral("runsFolder"); // default: defaultRunsFolder()
 
 // The Search view.
-inline const QString kSweepsFolder = QStringLiteral("search/sweepsFolder"); // default: runs/sweeps
-inline const QString kSearchJobs = QStringLiteral("search/jobs");           // default: 1
+inline const QString kSearchJobs = QStringLiteral("search/jobs"); // default: 1
 
 // Where the studio keeps run folders unless told otherwise: ./runs when it exists (the CLI's
 // default, so both list the same runs), else ~/atelier-runs.

@@ -337,8 +337,20 @@ void TrainView::tableSelectionChanged()
 
 void TrainView::showCatalogSelection()
 {
-    // The catalog's selection, whoever set it (this table, the Search view, a training that
-    // started), drawn in the table without feeding it back.
+    // The catalog's selection, whoever set it (the Search view, a training that started),
+    // drawn in the table without feeding it back. A change that came from the table itself
+    // is left alone: re-selecting would end a drag selection in progress.
+    QList<int> shown;
+    for (const QModelIndex& index : m_runTable->selectionModel()->selectedRows())
+        shown.append(m_sortedRuns->mapToSource(index).row());
+    std::sort(shown.begin(), shown.end());
+    QList<int> wanted = m_catalog->selection();
+    std::sort(wanted.begin(), wanted.end());
+    if (shown == wanted) {
+        refreshCharts();
+        updateButtons();
+        return;
+    }
     QItemSelection selection;
     for (int row : m_catalog->selection()) {
         const QModelIndex index = m_sortedRuns->mapFromSource(m_runs->index(row, 0));
