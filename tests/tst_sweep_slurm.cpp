@@ -1,9 +1,23 @@
 // atelier-cli sweep slurm on a real single-node Slurm (the ctest fixture `slurm`, from
 // scripts/slurm/start-local.sh, sets SLURM_CONF): a job array trains every trial, submitting
 // again finds nothing to do, and a task stopped by scancel (SIGTERM to the exec'd trial)
-// leaves its trial interrupted and resumable by the next submission.
+// leaves its trial interrupted and resumable by the next submission. The studio's Search
+// view writes, submits and follows such an array too.
 #include "support/cli_runner.h"
 #include "support/sweep_fixture.h"
+#ifdef ATELIER_WITH_STUDIO
+#include "ui/data/dataset_controller.h"
+#include "ui/preset/preset_document.h"
+#include "ui/runs/run_catalog.h"
+#include "ui/search/parallel_coordinates_chart.h"
+#include "ui/search/search_setup_panel.h"
+#include "ui/search/search_view.h"
+#include "ui/search/sweep_draft.h"
+#include "ui/search/sweep_launcher.h"
+#include "ui/search/sweep_monitor.h"
+#include "ui/search/trials_model.h"
+#include "ui/train/training_controller.h"
+#endif
 
 #include <QDir>
 #include <QProcess>
@@ -11,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+using namespace atelier;
 using namespace atelier::test;
 
 namespace {
@@ -176,6 +191,50 @@ private Q_SLOTS:
 
     // scancel sends SIGTERM to the batch step, which exec'd `sweep trial`: the trainer stops
     // after its batch and writes the trial as interrupted; the next submission resumes it.
+#ifdef ATELIER_WITH_STUDIO
+    // The studio's Search view: Write Slurm Script makes the folder and the script without a
+    // job; Submit to Slurm submits the array, and the view, reading the folder as tasks
+    // finish, shows every trial completed.
+    void searchViewWritesSubmitsAndFollowsTheArray()
+    {
+        ui::PresetDocument document;
+        ui::DatasetController data;
+        ui::TrainingController training;
+        ui::RunCatalog catalog(&training);
+        ui::SearchView view(&document, &data, &catalog);
+        QString error;
+        const QString sweepFile = writeFile(m_dir.filePath("view.yaml"), mlpSweep("viewarray"));
+        QVERIFY2(ui::SweepDraft::fromFile(sweepFile, *view.draft(), &error), qPrintable(error));
+        QTRY_VERIFY(view.setupPanel()->validSweep().has_value());
+        view.setImageLimit(300);
+        QSignalSpy finished(view.launcher(), &ui::SweepLauncher::finished);
+
+        const QString scriptOnly = m_dir.filePath("view-script");
+        view.setSweepFolder(scriptOnly);
+        QVERIFY2(view.submitToSlurm(true, &error), qPrintable(error));
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.last().first().toInt(), 0);
+        QVERIFY(QFileInfo::exists(scriptOnly + "/slurm/sweep.sbatch"));
+        QVERIFY(!QFileInfo::exists(scriptOnly + "/logs") ||
+                QDir(scriptOnly + "/logs").entryList({"slurm-*.out"}, QDir::Files).isEmpty());
+
+        const QString out = m_dir.filePath("view-array");
+        view.setSweepFolder(out);
+        QVERIFY2(view.submitToSlurm(false, &error), qPrintable(error));
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.last().first().toInt(), 0);
+        const QString job = valueOf(view.launcher()->output(), "job");
+        QVERIFY2(!job.isEmpty(), qPrintable(view.launcher()->output()));
+        m_jobs << job;
+        QTRY_VERIFY_WITH_TIMEOUT(view.monitor()->isOpen() &&
+                                     view.monitor()->progress().finished == kTrials,
+                                 kJobTimeoutMs);
+        QVERIFY2(waitForJob(job), diagnosis(out).constData());
+        QCOMPARE(view.trials()->rowCount(), kTrials);
+        QCOMPARE(view.parallelChart()->table().finishedCount(), kTrials);
+    }
+#endif
+
     void cancelledTaskLeavesItsTrialResumable()
     {
         const QString sweepFile = writeFile(m_dir.filePath("cancel.yaml"), cnnSweep("cancel"));
@@ -238,5 +297,9 @@ private Q_SLOTS:
     }
 };
 
+#ifdef ATELIER_WITH_STUDIO
+QTEST_MAIN(TestSweepSlurm) // a QApplication, for the Search view's widgets
+#else
 QTEST_GUILESS_MAIN(TestSweepSlurm)
+#endif
 #include "tst_sweep_slurm.moc"

@@ -5,6 +5,8 @@
 #include "support/training_fixture.h"
 #include "ui/train/training_controller.h"
 
+#include <QDir>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -154,6 +156,37 @@ private Q_SLOTS:
         QVERIFY(failed.wait(60000));
         QVERIFY(!failed.first().first().toString().isEmpty());
         QVERIFY(!controller.isRunning());
+    }
+
+    // A run that fails inside session.run (its folder vanished, so the epoch's files cannot
+    // be written) while the GUI thread keeps reaching the trainer (pause, resume and stop take
+    // the same path): the trainer is forgotten before it is destroyed, so nothing reaches
+    // freed memory (TSan and ASan would say so), and the failure is reported with its reason.
+    void failingMidRunWhileTheGuiReachesTheTrainerIsSafe()
+    {
+        TrainingController controller;
+        QSignalSpy started(&controller, &TrainingController::started);
+        QSignalSpy batches(&controller, &TrainingController::batchProgress);
+        QSignalSpy failed(&controller, &TrainingController::failed);
+        QSignalSpy finished(&controller, &TrainingController::finished);
+        QVERIFY(controller.start(job(50, 0)));
+        QVERIFY(batches.wait(60000));
+        const QString folder = started.first().first().value<RunStarted>().folder;
+        QVERIFY(QDir(folder).removeRecursively());
+        QElapsedTimer clock;
+        clock.start();
+        while (failed.isEmpty() && finished.isEmpty() && clock.elapsed() < 120000) {
+            // Not stop(): pause and resume reach the trainer too, without ending the run
+            // before its epoch tries to write.
+            controller.pause();
+            controller.resume();
+            QCoreApplication::processEvents();
+        }
+        QCOMPARE(failed.count(), 1);
+        QVERIFY2(failed.first().first().toString().contains(folder),
+                 qPrintable(failed.first().first().toString()));
+        QVERIFY(!controller.isRunning());
+        controller.stop(); // the trainer is gone: nothing to reach
     }
 
 private:

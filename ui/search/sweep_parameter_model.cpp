@@ -13,14 +13,14 @@ namespace {
 
 using Parameter = SweepDraft::Parameter;
 
-// The column separating a value's name from the value ("adam: {type: adam}"), outside any
-// bracket or quote, or -1.
-int nameSeparator(const QString& item)
+// The positions of `text` outside any bracket or quote of flow YAML, in order, until
+// `visit` returns true; returns that position, or -1.
+template <typename Visit> int firstTopLevel(const QString& text, Visit visit)
 {
     int depth = 0;
     QChar quote;
-    for (int i = 0; i < item.size(); ++i) {
-        const QChar c = item[i];
+    for (int i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
         if (!quote.isNull()) {
             if (c == quote)
                 quote = QChar();
@@ -30,12 +30,20 @@ int nameSeparator(const QString& item)
             ++depth;
         } else if (c == QLatin1Char(']') || c == QLatin1Char('}')) {
             --depth;
-        } else if (c == QLatin1Char(':') && depth == 0 &&
-                   (i + 1 == item.size() || item[i + 1].isSpace())) {
+        } else if (depth == 0 && visit(i)) {
             return i;
         }
     }
     return -1;
+}
+
+// The column separating a value's name from the value ("adam: {type: adam}"), outside any
+// bracket or quote, or -1.
+int nameSeparator(const QString& item)
+{
+    return firstTopLevel(item, [&](int i) {
+        return item[i] == QLatin1Char(':') && (i + 1 == item.size() || item[i + 1].isSpace());
+    });
 }
 
 QString valuesText(const Parameter& p)
@@ -141,29 +149,19 @@ QStringList SweepParameterModel::kindNames()
 QStringList SweepParameterModel::splitValues(const QString& text)
 {
     QStringList items;
-    QString current;
-    int depth = 0;
-    QChar quote;
-    for (const QChar c : text) {
-        if (!quote.isNull()) {
-            if (c == quote)
-                quote = QChar();
-        } else if (c == QLatin1Char('"') || c == QLatin1Char('\'')) {
-            quote = c;
-        } else if (c == QLatin1Char('[') || c == QLatin1Char('{')) {
-            ++depth;
-        } else if (c == QLatin1Char(']') || c == QLatin1Char('}')) {
-            --depth;
-        } else if (c == QLatin1Char(',') && depth == 0) {
-            if (!current.trimmed().isEmpty())
-                items << current.trimmed();
-            current.clear();
-            continue;
-        }
-        current += c;
-    }
-    if (!current.trimmed().isEmpty())
-        items << current.trimmed();
+    int start = 0;
+    auto take = [&](int end) {
+        const QString item = text.mid(start, end - start).trimmed();
+        if (!item.isEmpty())
+            items << item;
+        start = end + 1;
+    };
+    firstTopLevel(text, [&](int i) {
+        if (text[i] == QLatin1Char(','))
+            take(i);
+        return false; // every comma, to the end
+    });
+    take(int(text.size()));
     return items;
 }
 
