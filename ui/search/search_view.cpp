@@ -65,7 +65,10 @@ SearchView::SearchView(PresetDocument* document, DatasetController* data, RunCat
 
     followMonitor();
     followLauncher();
-    connect(m_draft, &SweepDraft::changed, this, &SearchView::updateButtons);
+    connect(m_draft, &SweepDraft::changed, this, [this] {
+        proposeFolder();
+        updateButtons();
+    });
     connect(m_parallel, &ParallelCoordinatesChart::filterChanged, m_filter,
             &TrialsFilter::refilter);
     m_filter->setAccepts([this](int row) {
@@ -112,7 +115,7 @@ void SearchView::followMonitor()
             return;
         }
         if (!m_launcher->isRunning()) {
-            m_folder->setText(m_monitor->directory());
+            setSweepFolder(m_monitor->directory());
             m_monitor->setPollInterval(kPollOtherwiseMs);
         }
     });
@@ -177,6 +180,8 @@ QWidget* SearchView::buildLaunchBox()
             setSweepFolder(dir);
     });
     connect(m_folder, &QLineEdit::textChanged, this, &SearchView::updateButtons);
+    // Typed by the user: no longer follows the search's name.
+    connect(m_folder, &QLineEdit::textEdited, this, [this] { m_folderFollowsName = false; });
     m_jobs = new QSpinBox;
     m_jobs->setRange(1, 64);
     m_jobs->setToolTip(QStringLiteral("Trials trained at once, each its own process"));
@@ -380,6 +385,23 @@ QWidget* SearchView::buildResults()
 void SearchView::setSweepFolder(const QString& directory)
 {
     m_folder->setText(directory);
+    m_folderFollowsName = false;
+}
+
+void SearchView::setSweepsDirectory(const QString& directory)
+{
+    m_sweepsDirectory = directory;
+    proposeFolder();
+}
+
+void SearchView::proposeFolder()
+{
+    // Until the user picks one: a folder named after the search, next to the runs.
+    if (!m_folderFollowsName || m_sweepsDirectory.isEmpty() || m_launcher->isRunning())
+        return;
+    const QString name = m_draft->name().trimmed();
+    if (!name.isEmpty())
+        m_folder->setText(QDir(m_sweepsDirectory).filePath(name));
 }
 
 QString SearchView::sweepFolder() const

@@ -58,6 +58,8 @@ public:
 
     // Dialog-free operations (the buttons add dialogs around them); false with the reason.
     void setSweepFolder(const QString& directory);
+    // Where a new search's folder is proposed (DIR/<search name>) until one is chosen.
+    void setSweepsDirectory(const QString& directory);
     QString sweepFolder() const;
     void setJobs(int jobs);
     void setThreads(int threads);
@@ -91,6 +93,7 @@ private:
     void followMonitor();
     void followLauncher();
     void showSearchedFolderOnceItExists();
+    void proposeFolder();
     // Refuses (with the reason) a folder that holds another search or other settings.
     bool checkFolderFor(const SweepSpec& spec, const QString& directory, QString* whyNot) const;
     QWidget* buildLaunchBox();
@@ -130,6 +133,8 @@ private:
     QPushButton* m_evaluate = nullptr;
     QTimer* m_folderWait = nullptr;
     bool m_openingSearched = false;
+    QString m_sweepsDirectory;
+    bool m_folderFollowsName = true;
 };
 
 } // namespace atelier::ui

@@ -162,7 +162,7 @@ bool SearchView::openSweepFolder(const QString& directory, QString* whyNot)
     if (!m_monitor->open(directory, whyNot))
         return false;
     if (!m_launcher->isRunning()) {
-        m_folder->setText(m_monitor->directory());
+        setSweepFolder(m_monitor->directory());
         m_monitor->setPollInterval(kPollOtherwiseMs);
     }
     return true;

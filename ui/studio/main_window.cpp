@@ -288,6 +288,7 @@ void MainWindow::restoreSettings()
     m_searchView->setJobs(stored.value(settings::kSearchJobs, 1).toInt());
     m_trainView->setRunsDirectory(
         stored.value(settings::kRunsFolder, settings::defaultRunsFolder()).toString());
+    m_searchView->setSweepsDirectory(QDir(m_trainView->runsDirectory()).filePath("sweeps"));
     const QString dataFolder = stored.value(settings::kDataFolder).toString();
     loadData(dataFolder.isEmpty() ? qs(resolveDataDirectory({})) : dataFolder);
 }
