@@ -12,6 +12,7 @@
 #include "ui/preset/preset_document.h"
 #include "ui/runs/run_catalog.h"
 #include "ui/search/parallel_coordinates_chart.h"
+#include "ui/search/parameter_effects_chart.h"
 #include "ui/search/search_setup_panel.h"
 #include "ui/search/search_view.h"
 #include "ui/search/sweep_draft.h"
@@ -190,6 +191,8 @@ private Q_SLOTS:
         std::sort(shown.begin(), shown.end());
         QCOMPARE(shown, expected);
         QCOMPARE(shown.size(), 3);
+        // The effects chart shows the trials kept, too.
+        QCOMPARE(int(studio.view.effectsChart()->table().rows.size()), 3);
         // A brush on a parameter too: both must hold.
         chart->setBrush(0, table.rows[std::size_t(expected.front())].values[0] - 1e-9,
                         table.rows[std::size_t(expected.front())].values[0] + 1e-9);
@@ -200,6 +203,7 @@ private Q_SLOTS:
         QCOMPARE(filter->rowCount(), both);
         chart->clearBrushes();
         QCOMPARE(filter->rowCount(), kTrials);
+        QCOMPARE(int(studio.view.effectsChart()->table().rows.size()), kTrials);
     }
 
     void trialsGoToTheCatalogAndTheModelView()

@@ -69,8 +69,10 @@ SearchView::SearchView(PresetDocument* document, DatasetController* data, RunCat
         proposeFolder();
         updateButtons();
     });
-    connect(m_parallel, &ParallelCoordinatesChart::filterChanged, m_filter,
-            &TrialsFilter::refilter);
+    connect(m_parallel, &ParallelCoordinatesChart::filterChanged, this, [this] {
+        m_filter->refilter();
+        m_effects->setTable(brushedTable()); // the effects of the trials kept
+    });
     m_filter->setAccepts([this](int row) {
         return row >= int(m_parallel->table().rows.size()) || m_parallel->rowPasses(row);
     });

@@ -8,6 +8,7 @@
 
 #include "core/preset.h"
 #include "core/sweep.h"
+#include "ui/search/search_table.h"
 
 #include <QWidget>
 
@@ -102,6 +103,8 @@ private:
     void monitorUpdated();
     void launcherFinished(int exitCode, const QString& lastLines);
     QString trialName(int row) const;
+    // The search's table with only the trials the chart's brushes keep.
+    SearchTable brushedTable() const;
 
     PresetDocument* m_document;
     DatasetController* m_data;

@@ -170,8 +170,8 @@ bool SearchView::openSweepFolder(const QString& directory, QString* whyNot)
 
 void SearchView::monitorUpdated()
 {
-    m_parallel->setTable(m_monitor->table());
-    m_effects->setTable(m_monitor->table());
+    m_parallel->setTable(m_monitor->table()); // keeps its brushes for the same search
+    m_effects->setTable(brushedTable());
     m_filter->refilter();
     if (!m_monitor->isOpen()) {
         m_title->setText(QStringLiteral("No search open"));
@@ -225,6 +225,19 @@ void SearchView::launcherFinished(int exitCode, const QString& lastLines)
                                  .arg(lastLines));
     else
         Q_EMIT statusMessage(QStringLiteral("Search failed: %1").arg(lastLines));
+}
+
+SearchTable SearchView::brushedTable() const
+{
+    SearchTable table = m_monitor->table();
+    if (m_parallel->table().rows.size() != table.rows.size())
+        return table; // the chart has not taken this table yet
+    std::vector<SearchRow> kept;
+    for (std::size_t row = 0; row < table.rows.size(); ++row)
+        if (m_parallel->rowPasses(int(row)))
+            kept.push_back(std::move(table.rows[row]));
+    table.rows = std::move(kept);
+    return table;
 }
 
 QString SearchView::trialName(int row) const
