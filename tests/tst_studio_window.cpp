@@ -5,10 +5,12 @@
 #include "ui/data/dataset_controller.h"
 #include "ui/model/layer_palette_model.h"
 #include "ui/model/layer_property_editor.h"
-#include "ui/studio/main_window.h"
 #include "ui/model/model_view.h"
 #include "ui/preset/preset_document.h"
 #include "ui/preset/preset_problems_panel.h"
+#include "ui/search/search_view.h"
+#include "ui/search/sweep_draft.h"
+#include "ui/studio/main_window.h"
 #include "ui/train/train_settings_form.h"
 #include "ui/train/train_view.h"
 #include "ui/train/training_controller.h"
@@ -381,6 +383,34 @@ private Q_SLOTS:
         QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 128);
         QCOMPARE(QSettings().value(QStringLiteral("recentPresets")).toStringList().value(0),
                  QFileInfo(path).absoluteFilePath());
+    }
+
+    // "Search over values…" on a Train form field starts a search from the preset on screen
+    // in the Search tab, with a folder proposed next to the runs until the user picks one;
+    // the jobs setting persists.
+    void searchOverValuesStartsASearchBesideTheRuns()
+    {
+        MainWindow window;
+        const QString runs = m_tmp->filePath(QStringLiteral("runs-here"));
+        window.trainView()->setRunsDirectory(runs);
+        QVERIFY(window.openPreset(kPresets + QStringLiteral("/mlp_small.yaml")));
+        Q_EMIT window.trainView()->settingsForm()->searchRequested(
+            QStringLiteral("training.batch_size"), QStringLiteral("32"));
+        QCOMPARE(window.currentTab(), MainWindow::Tab::Search);
+        SweepDraft* draft = window.searchView()->draft();
+        QVERIFY(draft->hasBase());
+        QCOMPARE(draft->parameterCount(), 1);
+        QCOMPARE(draft->parameters().front().paths,
+                 QStringList{QStringLiteral("training.batch_size")});
+        draft->setName(QStringLiteral("batches"));
+        QCOMPARE(window.searchView()->sweepFolder(), runs + QStringLiteral("/sweeps/batches"));
+        window.searchView()->setSweepFolder(m_tmp->filePath(QStringLiteral("mine")));
+        draft->setName(QStringLiteral("renamed")); // chosen by the user: stays
+        QCOMPARE(window.searchView()->sweepFolder(), m_tmp->filePath(QStringLiteral("mine")));
+        window.searchView()->setJobs(3);
+        QVERIFY(window.close());
+        MainWindow again;
+        QCOMPARE(again.searchView()->jobs(), 3);
     }
 
 private:

@@ -79,6 +79,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_searchView, &SearchView::showTrainView, this, [this] { showTab(Tab::Train); });
     connect(m_searchView, &SearchView::showEvaluateView, this, [this] { showTab(Tab::Evaluate); });
     connect(m_searchView, &SearchView::openPresetRequested, this, &MainWindow::openPresetUnsaved);
+    // New searches are proposed a folder next to the runs: runs/sweeps/<name>.
+    connect(m_trainView, &TrainView::runsDirectoryChanged, m_searchView,
+            [this](const QString& runs) {
+                m_searchView->setSweepsDirectory(QDir(runs).filePath("sweeps"));
+            });
     // "Search over values…" on a field of the Train or Model view adds that key to the search.
     auto searchKey = [this](const QString& keyPath, const QString& valueYaml) {
         QString why;
@@ -288,7 +293,7 @@ void MainWindow::restoreSettings()
     m_searchView->setJobs(stored.value(settings::kSearchJobs, 1).toInt());
     m_trainView->setRunsDirectory(
         stored.value(settings::kRunsFolder, settings::defaultRunsFolder()).toString());
-    m_searchView->setSweepsDirectory(QDir(m_trainView->runsDirectory()).filePath("sweeps"));
+
     const QString dataFolder = stored.value(settings::kDataFolder).toString();
     loadData(dataFolder.isEmpty() ? qs(resolveDataDirectory({})) : dataFolder);
 }

@@ -270,6 +270,7 @@ void TrainView::setRunsDirectory(const QString& directory)
     m_runsDirectory = directory;
     m_folderLabel->setText(QStringLiteral("Run folders: %1").arg(directory));
     reloadRunsDirectory();
+    Q_EMIT runsDirectoryChanged(directory);
 }
 
 void TrainView::reloadRunsDirectory()

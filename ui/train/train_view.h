@@ -71,6 +71,7 @@ public:
 
 Q_SIGNALS:
     void statusMessage(const QString& message);
+    void runsDirectoryChanged(const QString& directory);
 
 protected:
     void changeEvent(QEvent* event) override;
