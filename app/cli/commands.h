@@ -28,5 +28,6 @@ Command addTrainCommand(CLI::App& app);
 Command addEvalCommand(CLI::App& app);
 Command addExportCommand(CLI::App& app);
 Command addSweepCommand(CLI::App& app);
+Command addLabCommand(CLI::App& app);
 
 } // namespace atelier::cli

@@ -16,7 +16,8 @@ int main(int argc, char** argv)
 
     const std::vector<cli::Command> commands = {
         cli::addDataCommand(app), cli::addSummaryCommand(app), cli::addTrainCommand(app),
-        cli::addEvalCommand(app), cli::addExportCommand(app), cli::addSweepCommand(app)};
+        cli::addEvalCommand(app), cli::addExportCommand(app),  cli::addSweepCommand(app),
+        cli::addLabCommand(app)};
 
     // CLI11 reports a misspelt command as "a subcommand is required"; name it instead.
     if (argc > 1 && argv[1][0] != '-') {
