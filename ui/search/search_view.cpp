@@ -65,8 +65,9 @@ SearchView::SearchView(PresetDocument* document, DatasetController* data, RunCat
 
     followMonitor();
     followLauncher();
-    connect(m_draft, &SweepDraft::changed, this, [this] {
-        proposeFolder();
+    connect(m_draft, &SweepDraft::changed, this, &SearchView::proposeFolder);
+    connect(m_setup, &SearchSetupPanel::summaryUpdated, this, [this](bool runnable) {
+        m_draftRunnable = runnable;
         updateButtons();
     });
     connect(m_parallel, &ParallelCoordinatesChart::filterChanged, this, [this] {

@@ -138,6 +138,7 @@ private:
     bool m_openingSearched = false;
     QString m_sweepsDirectory;
     bool m_folderFollowsName = true;
+    bool m_draftRunnable = false; // as the setup panel's last summary found it
 };
 
 } // namespace atelier::ui

@@ -41,7 +41,10 @@ void SearchView::updateButtons()
 {
     const bool running = m_launcher->isRunning();
     const bool paused = m_launcher->isPaused();
-    const bool valid = m_draft->hasBase() && m_draft->parse().problems.empty();
+    // The setup panel's last summary says whether the draft can run: parsing it here would
+    // repeat that work on the GUI thread at every folder update (once a second while a
+    // search runs). Run Search checks the draft as it is at the click.
+    const bool valid = m_draftRunnable;
     const bool haveFolder = !m_folder->text().trimmed().isEmpty();
     const QString why = running       ? QStringLiteral("A search is running")
                         : !valid      ? QStringLiteral("The search has problems (listed above)")
