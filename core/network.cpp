@@ -6,6 +6,7 @@
 
 #include <array>
 #include <limits>
+#include <utility>
 
 namespace atelier {
 namespace {
@@ -301,9 +302,13 @@ torch::Tensor LayerStackImpl::forward(torch::Tensor x)
     // Channels-last makes CPU pooling ~10x faster (vectorised over channels) and suits oneDNN.
     if (x.dim() == 4 && x.is_cpu())
         x = x.contiguous(torch::MemoryFormat::ChannelsLast);
-    for (auto& block : blocks)
+    std::vector<torch::Tensor>* captured = std::exchange(capturedOutputs, nullptr);
+    for (auto& block : blocks) {
         if (!block->is_empty())
             x = block->forward(x);
+        if (captured)
+            captured->push_back(x);
+    }
     return x;
 }
 
@@ -359,6 +364,31 @@ TensorStatistics Network::kernelStatistics(std::size_t layerIndex) const
 TensorStatistics Network::biasStatistics(std::size_t layerIndex) const
 {
     return statisticsOf(blockParameter(m_impl->module->blocks.at(layerIndex), "bias"));
+}
+
+namespace {
+
+std::vector<float> valuesOf(const torch::Tensor& tensor)
+{
+    if (!tensor.defined())
+        return {};
+    // contiguous() in the default (NCHW) order: channels-last kernels read out row-major.
+    const torch::Tensor values = tensor.detach()
+                                     .to(torch::kCPU, torch::kFloat32)
+                                     .contiguous(torch::MemoryFormat::Contiguous);
+    return std::vector<float>(values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
+}
+
+} // namespace
+
+std::vector<float> Network::kernelValues(std::size_t layerIndex) const
+{
+    return valuesOf(blockParameter(m_impl->module->blocks.at(layerIndex), "weight"));
+}
+
+std::vector<float> Network::biasValues(std::size_t layerIndex) const
+{
+    return valuesOf(blockParameter(m_impl->module->blocks.at(layerIndex), "bias"));
 }
 
 std::vector<float> Network::layerActivations(const std::vector<float>& image,

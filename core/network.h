@@ -42,6 +42,10 @@ public:
     // showing how weights evolve. `layerIndex` is 0-based.
     TensorStatistics kernelStatistics(std::size_t layerIndex) const;
     TensorStatistics biasStatistics(std::size_t layerIndex) const;
+    // The values themselves, row-major as stored (dense: units × inputs; conv2d: filters ×
+    // channels × kernel height × kernel width); empty when the layer has no such tensor.
+    std::vector<float> kernelValues(std::size_t layerIndex) const;
+    std::vector<float> biasValues(std::size_t layerIndex) const;
 
     struct Impl;
     Impl& impl() { return *m_impl; }

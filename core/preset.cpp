@@ -32,7 +32,8 @@ bool TrainConfig::operator==(const TrainConfig& o) const
 {
     return optimizer == o.optimizer && batchSize == o.batchSize && epochs == o.epochs &&
            earlyStopping == o.earlyStopping && lrSchedule == o.lrSchedule &&
-           augmentation == o.augmentation && seed == o.seed && device == o.device;
+           augmentation == o.augmentation && seed == o.seed && device == o.device &&
+           layerStats == o.layerStats;
 }
 
 bool DataConfig::operator==(const DataConfig& o) const
@@ -160,6 +161,10 @@ std::string presetToYaml(const Preset& preset)
             << YAML::Key << "shift" << YAML::Value << t.augmentation.shiftPixels << YAML::EndMap;
     out << YAML::Key << "seed" << YAML::Value << t.seed;
     out << YAML::Key << "device" << YAML::Value << deviceChoiceName(t.device);
+    // Written only when off, so that presets (and the fingerprints of sweeps built from them)
+    // read before the key existed stay the same.
+    if (!t.layerStats)
+        out << YAML::Key << "layer_stats" << YAML::Value << false;
     out << YAML::EndMap;
 
     const DataConfig& d = preset.data;

@@ -100,6 +100,9 @@ struct TrainConfig
     Augmentation augmentation;
     std::uint64_t seed = 42;
     DeviceChoice device = DeviceChoice::Auto;
+    // Per-layer gradient, weight and activation statistics (layer_stats.h). On by default:
+    // sampled a few times per epoch, they cost about 1% of the training time.
+    bool layerStats = true;
 
     bool operator==(const TrainConfig& o) const;
 };

@@ -188,8 +188,9 @@ void readTraining(MapReader& top, TrainConfig& training)
                                         : n == "cuda" ? DeviceChoice::Cuda
                                                       : DeviceChoice::Auto;
                              });
+    map.boolean("layer_stats", training.layerStats);
     map.finish({"optimizer", "batch_size", "epochs", "early_stopping", "lr_schedule",
-                "augmentation", "seed", "device"});
+                "augmentation", "seed", "device", "layer_stats"});
 }
 
 void readData(MapReader& top, DataConfig& data)

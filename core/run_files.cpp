@@ -5,6 +5,7 @@
 
 #include "dataset.h"
 #include "errors.h"
+#include "internal/csv_reader.h"
 #include "text_format.h"
 
 #include <algorithm>
@@ -20,6 +21,9 @@
 namespace atelier {
 namespace {
 
+using detail::CsvReader;
+using detail::shown;
+
 using nlohmann::json;
 
 // metrics.json is a flat object (a later version may nest a little); deeper nesting is
@@ -29,124 +33,6 @@ constexpr int kMaxJsonDepth = 8;
 constexpr const char* kHistoryHeader = "epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds";
 constexpr const char* kMisclassifiedHeader = "index,true,predicted,confidence";
 constexpr const char* kBatchLossesHeader = "epoch,batch,loss";
-
-// The value for a message: quoted, cut, control bytes escaped. Only a bounded prefix of a
-// field is copied, however long the field is.
-std::string shown(std::string_view value)
-{
-    return quotedForMessage(std::string(value.substr(0, kMaxQuotedBytes + 4)));
-}
-
-// Rows of a CSV file that has no quoting (all of a run folder's): one line at a time, with
-// the line number for messages. Blank lines are skipped; a trailing '\r' is dropped.
-class CsvReader
-{
-public:
-    CsvReader(const std::string& text, const std::string& path) : m_text(text), m_path(path) {}
-
-    // Reads the first line and checks it; an empty file says so.
-    void expectHeader(std::string_view expected)
-    {
-        if (!nextLine())
-            throw InputError(m_path + ": empty file (expected the header '" +
-                             std::string(expected) + "')");
-        if (m_line != expected)
-            fail("expected the header '" + std::string(expected) + "', found " + shown(m_line));
-    }
-
-    // The next non-blank line split into exactly `columns` fields; false at the end.
-    bool nextRow(std::size_t columns)
-    {
-        do {
-            if (!nextLine())
-                return false;
-        } while (m_line.empty());
-        m_fields.clear();
-        std::size_t start = 0;
-        for (;;) {
-            const std::size_t comma = m_line.find(',', start);
-            m_fields.push_back(m_line.substr(start, comma - start));
-            if (comma == std::string_view::npos)
-                break;
-            if (m_fields.size() == columns) // more would follow: stop before storing them all
-                fail("too many columns (expected " + std::to_string(columns) + ")");
-            start = comma + 1;
-        }
-        if (m_fields.size() != columns)
-            fail("too few columns (expected " + std::to_string(columns) + ", found " +
-                 std::to_string(m_fields.size()) + ")");
-        return true;
-    }
-
-    std::string_view field(std::size_t i) const { return m_fields[i]; }
-
-    [[noreturn]] void fail(const std::string& what) const
-    {
-        throw InputError(m_path + ":" + std::to_string(m_lineNumber) + ": " + what);
-    }
-
-    // A whole number in [low, high] in column `i` named `name`.
-    std::int64_t whole(std::size_t i, const char* name, std::int64_t low, std::int64_t high) const
-    {
-        const std::string_view text = m_fields[i];
-        long long value = 0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-            value < low || value > high)
-            fail(std::string("column '") + name + "': expected a whole number from " +
-                 std::to_string(low) + " to " + std::to_string(high) + ", got " + shown(text));
-        return value;
-    }
-
-    // A number in [low, high] in column `i`; NaN and ±inf pass only when allowed.
-    double real(std::size_t i, const char* name, double low, double high,
-                NonFinite nonFinite = NonFinite::Refused) const
-    {
-        const std::string_view text = m_fields[i];
-        double value = 0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        const bool parsed =
-            !text.empty() && error == std::errc() && end == text.data() + text.size();
-        const bool fits =
-            std::isfinite(value) ? value >= low && value <= high : nonFinite == NonFinite::Allowed;
-        if (!parsed || !fits)
-            fail(std::string("column '") + name + "': expected a number from " + shortNumber(low) +
-                 " to " + shortNumber(high) +
-                 (nonFinite == NonFinite::Allowed ? " (or nan/inf: the run diverged)" : "") +
-                 ", got " + shown(text));
-        return value;
-    }
-
-private:
-    static std::string shortNumber(double value)
-    {
-        if (std::isinf(value))
-            return value > 0 ? "infinity" : "-infinity";
-        char buffer[32];
-        std::snprintf(buffer, sizeof buffer, "%g", value);
-        return buffer;
-    }
-
-    bool nextLine()
-    {
-        if (m_offset >= m_text.size())
-            return false;
-        const std::size_t end = std::min(m_text.find('\n', m_offset), m_text.size());
-        m_line = std::string_view(m_text).substr(m_offset, end - m_offset);
-        if (!m_line.empty() && m_line.back() == '\r')
-            m_line.remove_suffix(1);
-        m_offset = end + 1;
-        ++m_lineNumber;
-        return true;
-    }
-
-    const std::string& m_text;
-    const std::string& m_path;
-    std::size_t m_offset = 0;
-    int m_lineNumber = 0;
-    std::string_view m_line;
-    std::vector<std::string_view> m_fields;
-};
 
 // Where a JSON value is shown in a message: scalars as written, containers by kind.
 std::string describe(const json& value)

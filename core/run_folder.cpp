@@ -160,6 +160,14 @@ void writeBatchLosses(const std::string& folder, const std::vector<BatchLoss>& l
     writeFileAtomically(folder + "/batch_losses.csv", csv);
 }
 
+void writeLayerStats(const std::string& folder, const LayerStatsLog& log)
+{
+    if (log.empty())
+        return;
+    writeFileAtomically(folder + "/layer_stats.csv", layerStatsToCsv(log));
+    writeFileAtomically(folder + "/layer_histograms.csv", layerHistogramsToCsv(log));
+}
+
 void writeRunResult(const std::string& folder, const TrainingResult& result, const RunInfo& info,
                     const Preset& preset, const Network& network)
 {
@@ -272,7 +280,32 @@ std::vector<BatchLoss> loadBatchLosses(const std::string& path, const RunMetrics
     return parseBatchLossesCsv(readFileBounded(path, cap), path, bounds);
 }
 
+// An optional file's text: empty when it is absent. Layer statistics grow with epochs ×
+// layers, so their cap follows the run's length like batch_losses.csv's.
+std::string readOptionalFile(const std::string& path, std::uint64_t cap)
+{
+    struct stat info
+    {
+    };
+    if (statError(path, info) == ENOENT)
+        return {};
+    return readFileBounded(path, std::max<std::uint64_t>(kMaxTextFileBytes, cap));
+}
+
 } // namespace
+
+LayerStatsLog readLayerStats(const std::string& folder, const ModelSpec& model, int maxEpoch)
+{
+    // A row of layer_stats.csv is under 300 bytes, of layer_histograms.csv under 600.
+    const std::uint64_t layers = model.layers.size();
+    const std::uint64_t epochs = std::uint64_t(std::max(maxEpoch, 1));
+    const std::string statsPath = folder + "/layer_stats.csv";
+    const std::string histogramsPath = folder + "/layer_histograms.csv";
+    return parseLayerStats(
+        model, readOptionalFile(statsPath, epochs * kLayerStatsSamplesPerEpoch * layers * 300),
+        statsPath, readOptionalFile(histogramsPath, epochs * layers * 2 * 600), histogramsPath,
+        maxEpoch);
+}
 
 RunRecord loadRun(const std::string& folder)
 {
@@ -305,6 +338,9 @@ RunRecord loadRun(const std::string& folder)
     checkMisclassifiedMatchesConfusion(test.misclassified, test.confusion, misclassifiedPath);
 
     record.batchLosses = loadBatchLosses(folder + "/batch_losses.csv", metrics);
+    // A run stopped mid-epoch keeps that epoch's samples, as it keeps its batch losses.
+    record.layerStats = readLayerStats(folder, record.preset.model,
+                                       metrics.epochsRun + (metrics.status == "completed" ? 0 : 1));
     return record;
 }
 

@@ -38,6 +38,7 @@ struct RunRecord
     RunMetrics metrics;
     Evaluation test; // confusion matrix, per-class report and misclassified test images
     std::vector<BatchLoss> batchLosses; // empty for runs written before batch_losses.csv
+    LayerStatsLog layerStats;           // empty when the run had layer statistics off
 };
 
 // Creates `baseDirectory`/`presetName`-YYYYmmdd-HHMMSS (with -2, -3, ... if taken).
@@ -49,6 +50,11 @@ void createExactRunFolder(const std::string& folder);
 void writeRunPreset(const std::string& folder, const Preset& preset);
 void writeHistory(const std::string& folder, const std::vector<EpochRecord>& history);
 void writeBatchLosses(const std::string& folder, const std::vector<BatchLoss>& losses);
+// layer_stats.csv and layer_histograms.csv; nothing when the log is empty.
+void writeLayerStats(const std::string& folder, const LayerStatsLog& log);
+// Both files of `folder` for a run of `model` that completed `maxEpoch` epochs (+1 for a run
+// stopped mid-epoch); an empty log when they are absent. Throws InputError naming the file.
+LayerStatsLog readLayerStats(const std::string& folder, const ModelSpec& model, int maxEpoch);
 // Confusion matrix, per-class metrics, misclassified test images, weights, then metrics.json.
 void writeRunResult(const std::string& folder, const TrainingResult& result, const RunInfo& info,
                     const Preset& preset, const Network& network);

@@ -7,6 +7,7 @@
 #include "errors.h"
 #include "internal/checkpoint_io.h"
 #include "internal/device_data.h"
+#include "internal/layer_probe.h"
 #include "internal/training_steps.h"
 #include "model_analysis.h"
 #include "random.h"
@@ -80,6 +81,12 @@ struct Trainer::State
     std::string dataFingerprint;
     bool prepared = false;
 
+    // Layer statistics (null when the preset turns them off); the log holds every sample
+    // and histogram of this run, the histograms of the epoch in progress wait for its end.
+    std::unique_ptr<LayerProbe> probe;
+    LayerStatsLog layerStats;
+    std::vector<LayerHistograms> epochHistograms;
+
     std::atomic<bool> stopRequested{false};
     std::atomic<bool> paused{false};
     mutable std::mutex pauseMutex;
@@ -136,6 +143,9 @@ EpochPass Trainer::State::trainEpoch(int epoch, const TrainingCallbacks& callbac
 
     int reported = 0; // batches already delivered through onBatch
     auto lastReport = Clock::now();
+    const std::vector<int> sampled = probe ? sampledBatches(batchesPerEpoch) : std::vector<int>{};
+    std::size_t nextSample = 0;                      // index into `sampled`
+    std::vector<LayerStatsSample> unreportedSamples; // since the previous onBatch
     auto report = [&](int done, std::int64_t samples) -> bool {
         BatchProgress progress;
         progress.epoch = epoch;
@@ -152,6 +162,8 @@ EpochPass Trainer::State::trainEpoch(int epoch, const TrainingCallbacks& callbac
         progress.epochSeconds = secondsBetween(pass.start, Clock::now()) - pass.pausedSeconds;
         progress.samplesPerSecond =
             progress.epochSeconds > 0 ? double(samples) / progress.epochSeconds : 0;
+        progress.layerSamples = std::move(unreportedSamples);
+        unreportedSamples.clear();
         for (float loss : progress.losses)
             if (!std::isfinite(loss)) {
                 result.status = RunStatus::Diverged;
@@ -179,11 +191,25 @@ EpochPass Trainer::State::trainEpoch(int epoch, const TrainingCallbacks& callbac
         if (config.augmentation.enabled())
             x = augmentBatch(x, config.augmentation, transform.apply(0), loop.shuffleRng);
         const torch::Tensor y = train.labels.index_select(0, rows);
+        // Layer statistics are measured inside the timed loop: their cost shows in the
+        // run's samples per second, not hidden from it.
+        const bool sampleThis = nextSample < sampled.size() && sampled[nextSample] == batch + 1;
+        if (sampleThis)
+            probe->beginSample();
         optimizer->zero_grad();
         const torch::Tensor logits = module->forward(x);
         const torch::Tensor loss = F::cross_entropy(logits, y);
         loss.backward();
+        if (sampleThis)
+            probe->beforeStep();
         optimizer->step();
+        if (sampleThis) {
+            ++nextSample;
+            layerStats.samples.push_back(probe->afterStep(epoch, batch + 1));
+            unreportedSamples.push_back(layerStats.samples.back());
+            if (batch + 1 == batchesPerEpoch)
+                epochHistograms = probe->histograms(epoch);
+        }
         {
             torch::NoGradGuard noGrad;
             batchLosses[batch] = loss.detach();
@@ -234,6 +260,10 @@ EpochEnd Trainer::State::finishEpoch(int epoch, const EpochPass& pass,
                          "; try a smaller learning rate";
         return EpochEnd::Diverged; // no checkpoint: a resume starts from the last finite epoch
     }
+    epochReport.histograms = std::move(epochHistograms);
+    epochHistograms.clear();
+    layerStats.histograms.insert(layerStats.histograms.end(), epochReport.histograms.begin(),
+                                 epochReport.histograms.end());
     epochReport.improved = loop.tracker.update(record);
     if (epochReport.improved)
         loop.bestWeights = snapshot(module);
@@ -325,6 +355,10 @@ Trainer::Trainer(const Preset& preset, const FashionMnist& data, const TrainingO
     s.test = makeDeviceSet(data.test, allIndices(std::size_t(data.test.count)), s.transform,
                            s.torchDevice);
     s.network.impl().module->to(s.torchDevice);
+    if (preset.training.layerStats) {
+        s.probe = std::make_unique<LayerProbe>(preset.model, s.network.impl().module);
+        s.layerStats.layers = s.probe->layers();
+    }
 }
 
 Trainer::~Trainer() = default;
@@ -392,6 +426,20 @@ void Trainer::setCheckpointPath(const std::string& path)
 const std::vector<BatchLoss>& Trainer::batchLosses() const
 {
     return m_state->loop.batchLosses;
+}
+
+const LayerStatsLog& Trainer::layerStats() const
+{
+    return m_state->layerStats;
+}
+
+void Trainer::continueLayerStats(LayerStatsLog log)
+{
+    if (!m_state->probe)
+        return;
+    log.keepEpochs(m_state->loop.epochsDone);
+    log.layers = m_state->probe->layers();
+    m_state->layerStats = std::move(log);
 }
 
 void Trainer::prepare()

@@ -60,6 +60,12 @@ public:
     // trainer (so that an invalid model never leaves an empty folder behind).
     void setCheckpointPath(const std::string& path);
     const std::vector<BatchLoss>& batchLosses() const;
+    // Every layer-statistics sample and histogram so far (empty, without layers, when the
+    // preset turns them off).
+    const LayerStatsLog& layerStats() const;
+    // A resumed run continues the statistics its folder holds: `log`, cut to the epochs the
+    // checkpoint completed. Call after prepare(); nothing happens when statistics are off.
+    void continueLayerStats(LayerStatsLog log);
 
     // Thread-safe; take effect at the next batch boundary. requestStop() is also
     // async-signal-safe (a lock-free atomic store), for Ctrl-C handlers.

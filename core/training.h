@@ -2,6 +2,7 @@
 // prints them, the studio turns them into queued signals, the run folder stores them.
 #pragma once
 
+#include "layer_stats.h"
 #include "metrics.h"
 
 #include <cstdint>
@@ -33,6 +34,8 @@ struct BatchProgress
     std::int64_t samplesDone = 0; // in this epoch
     double epochSeconds = 0;      // elapsed in this epoch
     double samplesPerSecond = 0;  // this epoch so far
+    // Layer statistics sampled since the previous report (none when they are off).
+    std::vector<LayerStatsSample> layerSamples;
 };
 
 // One training batch's loss, as kept in batch_losses.csv (every batch, none dropped).
@@ -48,6 +51,9 @@ struct EpochReport
     EpochRecord record;
     ConfusionMatrix devConfusion{}; // so that the studio can show the matrix forming
     bool improved = false;          // the monitored metric reached a new best
+    // Weight and gradient histograms of the epoch's end, one per layer with parameters
+    // (none when layer statistics are off).
+    std::vector<LayerHistograms> histograms;
 };
 
 // Return false to stop the run after the current batch (status interrupted).

@@ -105,6 +105,11 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& fold
     // The whole checkpoint is restored and checked (data, device, optimizer) before the
     // folder changes: a resume that cannot work leaves the run as it was.
     session->m_trainer->prepare();
+    // The statistics continue where the checkpoint stands; a damaged file refuses the resume
+    // here, before the folder changes.
+    if (preset.training.layerStats)
+        session->m_trainer->continueLayerStats(
+            readLayerStats(folder, preset.model, info.epochsDone + 1));
     session->m_resumedEpochs = info.epochsDone;
     removeStaleTemporaries(folder);
     if (epochs > 0)
@@ -130,6 +135,7 @@ TrainingResult TrainingSession::run(const TrainingCallbacks& callbacks)
         // Before the trainer writes the checkpoint: the files never lag behind it.
         writeHistory(m_folder, m_trainer->history());
         writeBatchLosses(m_folder, m_trainer->batchLosses());
+        writeLayerStats(m_folder, m_trainer->layerStats());
         return goOn;
     };
     TrainingResult result = m_trainer->run(wrapped);
@@ -146,6 +152,7 @@ TrainingResult TrainingSession::run(const TrainingCallbacks& callbacks)
     info.testCount = m_trainer->testCount();
     // The batches of an epoch cut short by a stop are kept too.
     writeBatchLosses(m_folder, m_trainer->batchLosses());
+    writeLayerStats(m_folder, m_trainer->layerStats());
     writeRunResult(m_folder, result, info, m_preset, m_trainer->network());
     m_lock.reset(); // the folder is complete: a resume (of a stopped run) may take it now
     return result;

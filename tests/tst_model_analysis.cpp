@@ -90,6 +90,8 @@ private Q_SLOTS:
             QTest::newRow(qPrintable(dropout)) << dropout << params;
         }
         QTest::newRow("vanishing_gradients") << "vanishing_gradients" << qint64(6730);
+        QTest::newRow("vanishing_gradients_relu_he")
+            << "vanishing_gradients_relu_he" << qint64(6730);
     }
 
     void shippedPresetsHaveTheReferenceParameterCounts()
@@ -102,6 +104,16 @@ private Q_SLOTS:
         QCOMPARE(report.totalParams(), params);
         QCOMPARE(report.trainableParams(), params);
         QCOMPARE(report.nonTrainableParams(), qint64(0));
+    }
+
+    void batchNormTwinAddsAScaleAndShiftPerUnit()
+    {
+        const Preset loaded = loadPreset(ATELIER_PRESETS_DIR "/vanishing_gradients_batchnorm.yaml");
+        const ModelReport report = analyzeModel(loaded.model, 10);
+        QVERIFY(report.valid());
+        // vanishing_gradients' 6,730 plus 2 × 48 trainable and 2 × 48 running statistics.
+        QCOMPARE(report.trainableParams(), qint64(6730 + 96));
+        QCOMPARE(report.nonTrainableParams(), qint64(96));
     }
 
     void cnnLargeShrinks28To14To7To4To2()

@@ -34,7 +34,9 @@ struct TrainOptions
     std::string device;  // empty: as in the preset
     int threads = 0;     // 0: all cores
     bool quiet = false;
-    std::string resume; // a run folder to continue instead of a preset
+    bool layerStatsOn = false;  // --layer-stats
+    bool layerStatsOff = false; // --no-layer-stats
+    std::string resume;         // a run folder to continue instead of a preset
     bool outGiven = false;
 };
 
@@ -53,6 +55,8 @@ Preset presetWithOverrides(const TrainOptions& options)
         preset.training.device = options.device == "cpu"    ? DeviceChoice::Cpu
                                  : options.device == "cuda" ? DeviceChoice::Cuda
                                                             : DeviceChoice::Auto;
+    if (options.layerStatsOn || options.layerStatsOff)
+        preset.training.layerStats = options.layerStatsOn;
     checkTrainable(preset, options.preset);
     return preset;
 }
@@ -65,6 +69,8 @@ void refuseOverridesOnResume(const TrainOptions& options)
                          : options.seed >= 0       ? "--seed"
                          : options.limit > 0       ? "--limit"
                          : !options.device.empty() ? "--device"
+                         : options.layerStatsOn    ? "--layer-stats"
+                         : options.layerStatsOff   ? "--no-layer-stats"
                          : options.outGiven        ? "--out"
                                                    : nullptr;
     if (option)
@@ -189,6 +195,12 @@ Command addTrainCommand(CLI::App& app)
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     command->add_option("--threads", options->threads, "CPU threads (default: all cores)")
         ->check(integerIn(1, 1024));
+    CLI::Option* statsOn = command->add_flag(
+        "--layer-stats", options->layerStatsOn,
+        "Record per-layer gradient, weight and activation statistics (the preset's "
+        "training.layer_stats, on by default)");
+    command->add_flag("--no-layer-stats", options->layerStatsOff, "Do not record layer statistics")
+        ->excludes(statsOn);
     command->add_flag("--quiet,-q", options->quiet, "Print only the results");
     return {command, [options, out] {
                 options->outGiven = out->count() > 0;

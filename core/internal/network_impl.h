@@ -13,6 +13,9 @@ struct LayerStackImpl : torch::nn::Module
 {
     std::vector<torch::nn::Sequential> blocks;
     std::vector<std::int64_t> inputShape; // without the batch dimension
+    // When set, the next forward pass appends each block's output here (one per block, in
+    // order), then clears the pointer: the layer statistics of a sampled batch.
+    std::vector<torch::Tensor>* capturedOutputs = nullptr;
 
     // `x` is N×784 (or already shaped); returns the logits (a softmax output layer is
     // applied only when predicting, never before the loss).
