@@ -7,12 +7,15 @@
 // the dark palette. With --search SWEEP_DIR it opens that sweep folder in the Search view
 // (parallel coordinates, a brushed axis, effects, dark); with --quick it runs
 // sweeps/quick.yaml from the Search view (about 2 minutes on 2 cores) and shoots it running
-// and done. Not a test: it asserts nothing, it only shows how the views look.
+// and done. With --inside it trains vanishing_gradients and its ReLU + He twin (about half a
+// minute) and shoots the Inside view live, with both runs overlaid, and the matrix
+// experiment. Not a test: it asserts nothing, it only shows how the views look.
 #include "ui/data/data_view.h"
 #include "ui/data/dataset_controller.h"
 #include "ui/evaluate/confusion_matrix_widget.h"
 #include "ui/evaluate/evaluate_view.h"
 #include "ui/export/run_figures.h"
+#include "ui/inside/inside_view.h"
 #include "ui/model/model_view.h"
 #include "ui/preset/preset_document.h"
 #include "ui/runs/run_list_model.h"
@@ -138,6 +141,31 @@ void shootQuickSearch(MainWindow& window, const QString& folder, const QString& 
     shoot(&window, out + QStringLiteral("/search-view-quick.png"));
 }
 
+// What a student does in the Inside tab: trains the sigmoid stack and watches its first
+// layers' gradients vanish live, trains the ReLU + He twin, compares both, then looks at the
+// matrix experiment.
+void shootInside(MainWindow& window, const QString& out)
+{
+    window.openPreset(QStringLiteral(ATELIER_PRESETS_DIR "/vanishing_gradients.yaml"));
+    window.showTab(MainWindow::Tab::Inside);
+    window.insidePages()->setCurrentIndex(0);
+    train(window, 10, 3,
+          [&] { shoot(&window, out + QStringLiteral("/inside-view-training.png")); });
+    window.openPreset(QStringLiteral(ATELIER_PRESETS_DIR "/vanishing_gradients_relu_he.yaml"));
+    train(window, 10);
+    const int rows = window.trainView()->runs()->rowCount();
+    window.trainView()->selectRuns({rows - 2, rows - 1});
+    window.showTab(MainWindow::Tab::Inside);
+    shoot(&window, out + QStringLiteral("/inside-view.png"));
+    applyTheme(Theme::Dark);
+    shoot(&window, out + QStringLiteral("/inside-view-dark.png"));
+    applyTheme(Theme::Light);
+    window.insidePages()->setCurrentIndex(1);
+    settle(1500); // computed off the GUI thread
+    shoot(&window, out + QStringLiteral("/matrix-experiment.png"));
+    window.insidePages()->setCurrentIndex(0);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -149,6 +177,7 @@ int main(int argc, char** argv)
     QStringList args = QApplication::arguments();
     const bool withTraining = args.removeAll(QStringLiteral("--train")) > 0;
     const bool quickSearch = args.removeAll(QStringLiteral("--quick")) > 0;
+    const bool inside = args.removeAll(QStringLiteral("--inside")) > 0;
     QString sweepFolder;
     if (const int at = args.indexOf(QStringLiteral("--search")); at > 0 && at + 1 < args.size()) {
         sweepFolder = args.takeAt(at + 1);
@@ -210,6 +239,8 @@ int main(int argc, char** argv)
         shootSearchFolder(window, sweepFolder, out);
     if (quickSearch)
         shootQuickSearch(window, runs.filePath(QStringLiteral("quick-search")), out);
+    if (inside)
+        shootInside(window, out);
     if (!withTraining)
         return 0;
 

@@ -1,7 +1,8 @@
 // The studio's run catalog: the one owner of the runs, the run training now and the
 // selection. Adding and selecting signal exactly once; a live run grows through the
 // controller's signals with the trainer's own best epoch; run folders and sweep trials are
-// listed once and read again when they change on disk.
+// listed once and read again when they change on disk. The live run's layer statistics
+// arrive through the same signals and equal the folder's.
 #include "core/run_folder.h"
 #include "support/training_fixture.h"
 #include "ui/runs/run_catalog.h"
@@ -125,6 +126,13 @@ private Q_SLOTS:
         QCOMPARE(run->bestEpoch(), 1);
         QVERIFY(batches.count() >= 1);
         QVERIFY(changed.count() >= 5); // starting, training, 3 epochs, the end
+        // The layer statistics that reached the catalog through the controller's signals are
+        // exactly the folder's: 1,200 images in batches of 32 are sampled 3 times an epoch.
+        QCOMPARE(run->layerStats.layers, observedLayers(run->preset.model));
+        QCOMPARE(int(run->layerStats.samples.size()), 3 * 3);
+        QCOMPARE(int(run->layerStats.histograms.size()), 3 * 2); // two dense layers
+        QCOMPARE(layerStatsToCsv(run->layerStats), layerStatsToCsv(record.layerStats));
+        QCOMPARE(layerHistogramsToCsv(run->layerStats), layerHistogramsToCsv(record.layerStats));
 
         // The runs folder read by another catalog: the same run, once, however often reloaded.
         RunCatalog reader(&controller);

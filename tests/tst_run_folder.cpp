@@ -67,10 +67,10 @@ private Q_SLOTS:
         const QDir folder(QString::fromStdString(m_folder));
         QVERIFY(folder.dirName().startsWith("cnn_small-"));
         QStringList files = folder.entryList(QDir::Files, QDir::Name);
-        QCOMPARE(files,
-                 QStringList({"batch_losses.csv", "checkpoint.pt", "confusion.csv", "history.csv",
-                              "metrics.json", "misclassified.csv", "model.pt", "per_class.csv",
-                              "preset.yaml", "train.lock"}));
+        QCOMPARE(files, QStringList({"batch_losses.csv", "checkpoint.pt", "confusion.csv",
+                                     "history.csv", "layer_histograms.csv", "layer_stats.csv",
+                                     "metrics.json", "misclassified.csv", "model.pt",
+                                     "per_class.csv", "preset.yaml", "train.lock"}));
 
         const QStringList history = readLines(folder.filePath("history.csv"));
         QCOMPARE(history.size(), 3);

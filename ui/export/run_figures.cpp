@@ -7,6 +7,7 @@
 #include "ui/charts/curve_chart.h"
 #include "ui/data/image_grid_widget.h"
 #include "ui/evaluate/confusion_matrix_widget.h"
+#include "ui/export/inside_figures.h"
 #include "ui/model/model_diagram.h"
 #include "ui/train/training_curves.h"
 #include "ui/widgets/layer_text.h"
@@ -182,7 +183,8 @@ QStringList exportRunFigures(const RunData& run, std::shared_ptr<const FashionMn
                    [&bars](QPainter& p, const QRectF& area) { bars.renderFigure(&p, area); });
         out.csv(QStringLiteral("class_distribution"), bars.toCsv());
     }
-    return out.written();
+    // The Inside view's figures (nothing when the run has no layer statistics).
+    return out.written() + exportInsideFigures(run, directory, options);
 }
 
 } // namespace atelier::ui

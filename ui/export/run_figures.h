@@ -1,8 +1,9 @@
 // Every figure of a run, written into one folder with the CSV behind each: the loss,
 // accuracy and batch-loss curves, the confusion matrix (counts and row percentages), the
-// most confident mistakes, the model diagram and, with the dataset, the class distribution.
-// The studio's "Export All Figures" and `atelier-cli export` both call this; it needs a
-// QApplication (the CLI runs one on the offscreen platform) but no window.
+// most confident mistakes, the model diagram, with the dataset the class distribution, and
+// with layer statistics the Inside view's figures (inside_figures.h). The studio's "Export
+// All Figures" and `atelier-cli export` both call this; it needs a QApplication (the CLI
+// runs one on the offscreen platform) but no window.
 #pragma once
 
 #include "core/dataset.h"

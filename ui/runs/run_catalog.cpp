@@ -166,6 +166,7 @@ void RunCatalog::onStarted(const RunStarted& started)
         m_live->test = {};
         m_live->devConfusion.reset();
     }
+    m_live->layerStats = started.layerStats;
     m_live->status = QStringLiteral("training");
     Q_EMIT runChanged(m_live.get());
     Q_EMIT statusMessage(QStringLiteral("Training %1 on %2 (%3), %4 threads, %5 images")
@@ -181,6 +182,8 @@ void RunCatalog::onBatch(const BatchUpdate& update)
     m_live->batchesPerEpoch = update.batchesPerEpoch;
     for (int i = 0; i < update.losses.size(); ++i)
         m_live->batchLosses.push_back({update.epoch, update.firstBatch + i + 1, update.losses[i]});
+    auto& samples = m_live->layerStats.samples;
+    samples.insert(samples.end(), update.layerSamples.begin(), update.layerSamples.end());
     Q_EMIT batchesAdded(m_live.get());
 }
 
@@ -191,6 +194,8 @@ void RunCatalog::onEpoch(const EpochUpdate& update)
     m_live->history.push_back(update.record);
     m_live->devConfusion = update.devConfusion;
     m_live->devConfusionEpoch = update.record.epoch;
+    auto& histograms = m_live->layerStats.histograms;
+    histograms.insert(histograms.end(), update.histograms.begin(), update.histograms.end());
     Q_EMIT runChanged(m_live.get());
 }
 

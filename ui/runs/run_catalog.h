@@ -60,7 +60,8 @@ Q_SIGNALS:
     void runAdded(int index);
     // A run's data changed: its status, an epoch, its end, or it was read again.
     void runChanged(const atelier::ui::RunData* run);
-    // The live run's batch losses grew (charts only; arrives up to 20 times a second).
+    // The live run's batch losses and layer-statistics samples grew (charts only; arrives up
+    // to 20 times a second).
     void batchesAdded(const atelier::ui::RunData* run);
     void selectionChanged();
     void currentRunChanged(std::shared_ptr<atelier::ui::RunData> run);

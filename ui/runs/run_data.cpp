@@ -61,6 +61,7 @@ RunData RunData::fromRecord(const RunRecord& record)
     run.deviceName = QString::fromStdString(record.metrics.deviceName);
     run.history = record.history;
     run.batchLosses = record.batchLosses;
+    run.layerStats = record.layerStats;
     for (const BatchLoss& b : record.batchLosses)
         run.batchesPerEpoch = std::max(run.batchesPerEpoch, b.batch);
     run.hasResult = true;

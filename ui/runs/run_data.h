@@ -32,6 +32,8 @@ struct RunData
     std::vector<EpochRecord> history;
     std::vector<BatchLoss> batchLosses; // every batch, in order
     int batchesPerEpoch = 0;
+    // Per-layer gradients, weights and activations (the Inside view); grows while training.
+    LayerStatsLog layerStats;
     // Known once the run has finished (or was read from a folder).
     bool hasResult = false;
     double devLoss = 0, devAccuracy = 0, testLoss = 0, testAccuracy = 0;

@@ -41,7 +41,7 @@ QString numberText(double value)
 
 } // namespace
 
-ParameterEffectsChart::ParameterEffectsChart(QWidget* parent) : QWidget(parent)
+ParameterEffectsChart::ParameterEffectsChart(QWidget* parent) : PaintedFigure(parent)
 {
     setMinimumSize(320, 240);
     addExportActions(
@@ -231,20 +231,6 @@ void ParameterEffectsChart::paintPanel(QPainter* painter, const QRectF& panel,
         painter->drawLine(QPointF(px - half, yOf(group.mean)), QPointF(px + half, yOf(group.mean)));
     }
     painter->setBrush(Qt::NoBrush);
-}
-
-void ParameterEffectsChart::paintEvent(QPaintEvent*)
-{
-    QPainter painter(this);
-    painter.fillRect(rect(), palette().color(QPalette::Base));
-    renderFigure(&painter, QRectF(rect()));
-}
-
-void ParameterEffectsChart::changeEvent(QEvent* event)
-{
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
-        update();
-    QWidget::changeEvent(event);
 }
 
 QString ParameterEffectsChart::toCsv() const

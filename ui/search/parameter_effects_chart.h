@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ui/search/search_table.h"
+#include "ui/widgets/painted_figure.h"
 
 #include <QWidget>
 #include <vector>
@@ -13,7 +14,7 @@ namespace atelier::ui {
 
 struct ColumnAxis;
 
-class ParameterEffectsChart : public QWidget
+class ParameterEffectsChart : public PaintedFigure
 {
     Q_OBJECT
 
@@ -30,14 +31,10 @@ public:
     static QSize gridShape(int panels, const QSizeF& area);
 
     // The whole figure in `target`: what the widget paints and what exports draw.
-    void renderFigure(QPainter* painter, const QRectF& target);
+    void renderFigure(QPainter* painter, const QRectF& target) override;
     // One row per listed value (a range: one row for all its trials): parameter, value,
     // trials, mean, stddev, spearman.
     QString toCsv() const;
-
-protected:
-    void paintEvent(QPaintEvent* event) override;
-    void changeEvent(QEvent* event) override;
 
 private:
     void paintPanel(QPainter* painter, const QRectF& panel, const ParameterSummary& summary,

@@ -5,6 +5,8 @@
 #include "ui/data/data_view.h"
 #include "ui/data/dataset_controller.h"
 #include "ui/evaluate/evaluate_view.h"
+#include "ui/inside/inside_view.h"
+#include "ui/inside/matrix_lab_panel.h"
 #include "ui/model/layer_property_editor.h"
 #include "ui/model/model_view.h"
 #include "ui/preset/preset_document.h"
@@ -53,6 +55,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_modelView, QStringLiteral("Model"));
     m_trainView = new TrainView(m_document, m_dataset, m_training, m_catalog);
     m_tabs->addTab(m_trainView, QStringLiteral("Train"));
+    // Inside: what happens in the layers of the selected runs, and the matrix experiment that
+    // explains it.
+    m_insideView = new InsideView(m_catalog);
+    m_matrixLab = new MatrixLabPanel;
+    m_insidePages = new QTabWidget;
+    m_insidePages->setDocumentMode(true);
+    m_insidePages->setTabPosition(QTabWidget::South);
+    m_insidePages->addTab(m_insideView, QStringLiteral("Layers of the Run"));
+    m_insidePages->addTab(m_matrixLab, QStringLiteral("Matrix Experiment"));
+    m_tabs->addTab(m_insidePages, QStringLiteral("Inside"));
     m_evaluateView = new EvaluateView(m_dataset);
     m_tabs->addTab(m_evaluateView, QStringLiteral("Evaluate"));
     m_searchView = new SearchView(m_document, m_dataset, m_catalog);

@@ -22,6 +22,8 @@ class PresetProblemsPanel;
 class RunCatalog;
 class SearchView;
 class EvaluateView;
+class InsideView;
+class MatrixLabPanel;
 class TrainView;
 class TrainingController;
 
@@ -38,6 +40,7 @@ public:
         Data,
         Model,
         Train,
+        Inside,
         Evaluate,
         Search,
     };
@@ -64,6 +67,10 @@ public:
     DataView* dataView() const { return m_dataView; }
     ModelView* modelView() const { return m_modelView; }
     TrainView* trainView() const { return m_trainView; }
+    InsideView* insideView() const { return m_insideView; }
+    MatrixLabPanel* matrixLab() const { return m_matrixLab; }
+    // The Inside tab's two pages: a run's layers, and the matrix experiment.
+    QTabWidget* insidePages() const { return m_insidePages; }
     EvaluateView* evaluateView() const { return m_evaluateView; }
     SearchView* searchView() const { return m_searchView; }
     TrainingController* training() const { return m_training; }
@@ -100,6 +107,9 @@ private:
     QTabWidget* m_tabs = nullptr;
     TrainView* m_trainView = nullptr;
     EvaluateView* m_evaluateView = nullptr;
+    InsideView* m_insideView = nullptr;
+    MatrixLabPanel* m_matrixLab = nullptr;
+    QTabWidget* m_insidePages = nullptr;
     SearchView* m_searchView = nullptr;
     DataView* m_dataView = nullptr;
     ModelView* m_modelView = nullptr;

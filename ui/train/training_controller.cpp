@@ -105,6 +105,7 @@ void TrainingWorker::execute(const TrainingJob& job)
     started.devCount = qint64(trainer.devCount());
     started.parameters = session.parameters();
     started.resumedEpochs = session.resumedEpochs();
+    started.layerStats = trainer.layerStats(); // read before training starts: no race
     Q_EMIT this->started(started);
     setTrainer(&trainer);
 
@@ -120,11 +121,12 @@ void TrainingWorker::execute(const TrainingJob& job)
         update.samplesDone = progress.samplesDone;
         update.epochSeconds = progress.epochSeconds;
         update.samplesPerSecond = progress.samplesPerSecond;
+        update.layerSamples = progress.layerSamples;
         Q_EMIT batchProgress(update);
         return true;
     };
     callbacks.onEpoch = [this](const EpochReport& report) {
-        Q_EMIT epochFinished({report.record, report.devConfusion});
+        Q_EMIT epochFinished({report.record, report.devConfusion, report.histograms});
         return true;
     };
     TrainingResult result = session.run(callbacks);

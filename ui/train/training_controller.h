@@ -40,6 +40,9 @@ struct RunStarted
     qint64 devCount = 0;
     qint64 parameters = 0;
     int resumedEpochs = 0; // complete epochs before this start (a resumed run)
+    // The layer statistics the run starts from: empty with its observed layers for a fresh
+    // run, the folder's up to the checkpoint for a resumed one, nothing when they are off.
+    LayerStatsLog layerStats;
 };
 
 struct BatchUpdate
@@ -52,12 +55,14 @@ struct BatchUpdate
     qint64 samplesDone = 0; // in this epoch
     double epochSeconds = 0;
     double samplesPerSecond = 0;
+    std::vector<LayerStatsSample> layerSamples; // sampled since the previous update
 };
 
 struct EpochUpdate
 {
     EpochRecord record;
     ConfusionMatrix devConfusion{};
+    std::vector<LayerHistograms> histograms; // of the epoch's end, per layer with parameters
     // The best epoch is not carried: RunData::bestEpoch() applies core's BestTracker to
     // the history, the trainer's own rule, so it cannot disagree with the trainer.
 };
