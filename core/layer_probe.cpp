@@ -68,8 +68,9 @@ Histogram histogramOf(const torch::Tensor& values)
         histogram.counts[0] = finite.numel();
         return histogram;
     }
+    // In double: float32 counts would be exact only up to 2^24 values per bin.
     const torch::Tensor counts =
-        torch::histc(finite, kLayerHistogramBins, histogram.min, histogram.max)
+        torch::histc(finite.to(torch::kFloat64), kLayerHistogramBins, histogram.min, histogram.max)
             .to(torch::kCPU, torch::kFloat64);
     for (int bin = 0; bin < kLayerHistogramBins; ++bin)
         histogram.counts[std::size_t(bin)] = std::int64_t(counts[bin].item<double>() + 0.5);
@@ -115,20 +116,25 @@ void LayerProbe::beforeStep()
         }
         if (layer.hasActivation() && std::size_t(layer.index) < m_outputs.size()) {
             const torch::Tensor y = m_outputs[std::size_t(layer.index)].detach();
+            // A NaN output is neither saturated, nor alive, nor dead: the shares are NaN then.
+            const torch::Tensor nanIfBroken = torch::where(
+                y.isnan().any(), torch::full({}, kNaN, options), torch::zeros({}, options));
             const torch::Tensor mean = y.mean();
             values[kActivationMean] = mean.to(torch::kFloat64);
             values[kActivationStd] = (y - mean).pow(2).mean().sqrt().to(torch::kFloat64);
             if (layer.activation == ActivationKind::Sigmoid)
                 values[kSaturated] = (y.lt(kSaturationMargin) | y.gt(1 - kSaturationMargin))
                                          .to(torch::kFloat64)
-                                         .mean();
+                                         .mean() +
+                                     nanIfBroken;
             else if (layer.activation == ActivationKind::Tanh)
-                values[kSaturated] = y.abs().gt(1 - kSaturationMargin).to(torch::kFloat64).mean();
+                values[kSaturated] =
+                    y.abs().gt(1 - kSaturationMargin).to(torch::kFloat64).mean() + nanIfBroken;
             if (layer.canDie()) {
                 // A unit is one output position (a neuron, or a channel at one pixel); it is
                 // dead when no image of the batch makes it positive.
                 const torch::Tensor alive = y.reshape({y.size(0), -1}).gt(0).any(0);
-                values[kDead] = 1.0 - alive.to(torch::kFloat64).mean();
+                values[kDead] = 1.0 - alive.to(torch::kFloat64).mean() + nanIfBroken;
             }
         }
         m_statistics.push_back(torch::stack(values));

@@ -145,13 +145,18 @@ void parseHistogramRows(LayerStatsLog& log, const std::string& text, const std::
     for (std::size_t i = 0; i < log.layers.size(); ++i)
         if (log.layers[i].hasParameters)
             withParameters.push_back(int(i));
-    std::size_t row = 0; // rows expected in order: epoch by epoch, layer by layer, weight first
+    // Rows go epoch by epoch without gaps, layer by layer, weight first, from the first row's
+    // epoch: a run that had no statistics before a resume starts after epoch 1.
+    std::size_t row = 0;
+    int firstEpoch = 0;
     while (csv.nextRow(kHistogramFixedColumns + kLayerHistogramBins)) {
         if (withParameters.empty())
             csv.fail("the model has no layer with parameters");
         const int epoch = int(csv.whole(0, "epoch", 1, std::max(maxEpoch, 1)));
+        if (row == 0)
+            firstEpoch = epoch;
         const int position = observedPosition(csv, 1, log.layers);
-        const int expectedEpoch = int(row / (2 * withParameters.size())) + 1;
+        const int expectedEpoch = firstEpoch + int(row / (2 * withParameters.size()));
         const int expectedLayer = withParameters[(row / 2) % withParameters.size()];
         const char* expectedTensor = row % 2 == 0 ? "weight" : "gradient";
         if (epoch != expectedEpoch || position != expectedLayer || csv.field(3) != expectedTensor)
@@ -242,15 +247,6 @@ void LayerStatsLog::keepEpochs(int epochs)
     histograms.erase(std::remove_if(histograms.begin(), histograms.end(), after), histograms.end());
 }
 
-std::vector<double> LayerStatsLog::gradNorms(int layer) const
-{
-    std::vector<double> norms;
-    norms.reserve(samples.size());
-    for (const LayerStatsSample& sample : samples)
-        norms.push_back(sample.layers.at(std::size_t(layer)).gradNorm);
-    return norms;
-}
-
 std::vector<ObservedLayer> observedLayers(const ModelSpec& model)
 {
     const ModelReport report = analyzeModel(model, kNumClasses);
@@ -290,7 +286,7 @@ std::string layerStatsToCsv(const LayerStatsLog& log)
             const ObservedLayer& layer = log.layers[i];
             const LayerSample& s = sample.layers[i];
             out << sample.epoch << ',' << sample.batch << ',' << layer.index + 1 << ','
-                << layer.name;
+                << detail::csvField(layer.name);
             writeValue(out, s.gradNorm, layer.hasParameters);
             writeValue(out, s.weightNorm, layer.hasParameters);
             writeValue(out, s.updateRatio, layer.hasParameters);
@@ -311,7 +307,8 @@ std::string layerHistogramsToCsv(const LayerStatsLog& log)
         const ObservedLayer& layer = log.layers.at(std::size_t(entry.layer));
         for (const auto& [tensor, histogram] :
              {std::pair("weight", &entry.weights), std::pair("gradient", &entry.gradients)}) {
-            out << entry.epoch << ',' << layer.index + 1 << ',' << layer.name << ',' << tensor;
+            out << entry.epoch << ',' << layer.index + 1 << ',' << detail::csvField(layer.name)
+                << ',' << tensor;
             writeValue(out, histogram->min, true);
             writeValue(out, histogram->max, true);
             for (int bin = 0; bin < kLayerHistogramBins; ++bin)

@@ -92,8 +92,6 @@ struct LayerStatsLog
     bool empty() const { return samples.empty() && histograms.empty(); }
     // Drops what was recorded after epoch `epochs` (a run resumed from that checkpoint).
     void keepEpochs(int epochs);
-    // The samples' gradient norms of one layer (position in `layers`), in order.
-    std::vector<double> gradNorms(int layer) const;
 };
 
 // The layers of `model` that get statistics, in model order. The model must be valid.
@@ -115,7 +113,8 @@ std::string layerHistogramsToCsv(const LayerStatsLog& log);
 // Reads both files back for a run whose model is `model` (the layers must be its observed
 // layers, by number and name) and that completed `maxEpoch` epochs (+1 for a run stopped
 // mid-epoch). Throws InputError "path:line: what is wrong". Either text may be empty (the
-// file is absent): its part of the log stays empty.
+// file is absent): its part of the log stays empty. Both may start after epoch 1 (a run
+// that had no statistics before it was resumed).
 LayerStatsLog parseLayerStats(const ModelSpec& model, const std::string& statsCsv,
                               const std::string& statsPath, const std::string& histogramsCsv,
                               const std::string& histogramsPath, int maxEpoch);

@@ -162,7 +162,9 @@ void writeBatchLosses(const std::string& folder, const std::vector<BatchLoss>& l
 
 void writeLayerStats(const std::string& folder, const LayerStatsLog& log)
 {
-    if (log.empty())
+    // With statistics on, the files are written even before the first sample (headers
+    // only): files left by an abandoned attempt never outlive a resume.
+    if (log.layers.empty() && log.empty())
         return;
     writeFileAtomically(folder + "/layer_stats.csv", layerStatsToCsv(log));
     writeFileAtomically(folder + "/layer_histograms.csv", layerHistogramsToCsv(log));

@@ -50,7 +50,8 @@ void createExactRunFolder(const std::string& folder);
 void writeRunPreset(const std::string& folder, const Preset& preset);
 void writeHistory(const std::string& folder, const std::vector<EpochRecord>& history);
 void writeBatchLosses(const std::string& folder, const std::vector<BatchLoss>& losses);
-// layer_stats.csv and layer_histograms.csv; nothing when the log is empty.
+// layer_stats.csv and layer_histograms.csv (headers only before the first sample); nothing
+// when statistics are off (the log has no layers).
 void writeLayerStats(const std::string& folder, const LayerStatsLog& log);
 // Both files of `folder` for a run of `model` that completed `maxEpoch` epochs (+1 for a run
 // stopped mid-epoch); an empty log when they are absent. Throws InputError naming the file.

@@ -21,6 +21,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <stdexcept>
 
 namespace atelier {
 namespace {
@@ -435,6 +436,8 @@ const LayerStatsLog& Trainer::layerStats() const
 
 void Trainer::continueLayerStats(LayerStatsLog log)
 {
+    if (!m_state->prepared) // the epochs to keep are known once the checkpoint is restored
+        throw std::logic_error("Trainer::continueLayerStats before prepare()");
     if (!m_state->probe)
         return;
     log.keepEpochs(m_state->loop.epochsDone);

@@ -1,9 +1,8 @@
 // Layer statistics: the trainer's gradient and weight norms, update ratios and activation
 // statistics equal a backpropagation written out by hand; saturated and dead shares of
 // constructed layers are exact; vanishing_gradients' first layer gets orders of magnitude less
-// gradient than its last while the ReLU + He twin's stays within a small factor; the run
-// folder's files round-trip, refuse damage with file and line, and continue on resume; the
-// option and the CLI flags turn them off and on.
+// gradient than its last while the ReLU + He twin's stays within a small factor; the option
+// and the CLI flags turn them off and on. The run folder's files: tst_layer_stats_files.
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/layer_stats.h"
@@ -156,14 +155,6 @@ HandGradients backpropagateByHand(const Preset& preset, const FashionMnist& data
         hand.hiddenStd += (a - hand.hiddenMean) * (a - hand.hiddenMean);
     hand.hiddenStd = std::sqrt(hand.hiddenStd / double(activations.size()));
     return hand;
-}
-
-std::string readText(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return file.readAll().toStdString();
 }
 
 } // namespace
@@ -328,133 +319,6 @@ data: {dev_fraction: 0.02}
         qInfo("first/last layer gradient norm: sigmoid %.3g, relu + he %.3g", sigmoid, reluHe);
         QVERIFY2(sigmoid < 1e-5, qPrintable(QString::number(sigmoid)));
         QVERIFY2(reluHe > 0.05 && reluHe < 20, qPrintable(QString::number(reluHe)));
-    }
-
-    void runFolderFilesRoundTripAndContinueOnResume()
-    {
-        const FashionMnist* data = realDataset();
-        if (!data)
-            QSKIP("Fashion-MNIST is not installed");
-        QTemporaryDir directory;
-        Preset preset = shippedPreset("vanishing_gradients_batchnorm");
-        preset.training.epochs = 3;
-        preset.data.devFraction = 0.02;
-        SessionOptions options;
-        options.outDirectory = directory.path().toStdString();
-        options.limit = 2000; // 63 batches: 6 samples an epoch
-        std::string folder;
-        LayerStatsLog stoppedLog;
-        {
-            TrainingSession session(preset, *data, options);
-            folder = session.folder();
-            TrainingCallbacks stopAfterTwo;
-            stopAfterTwo.onEpoch = [](const EpochReport& report) {
-                return report.record.epoch < 2;
-            };
-            session.run(stopAfterTwo);
-            stoppedLog = session.trainer().layerStats();
-        }
-        QCOMPARE(int(stoppedLog.samples.size()), 2 * 6);
-        QCOMPARE(int(stoppedLog.histograms.size()), 2 * 13); // 13 layers with parameters
-        const RunRecord stopped = loadRun(folder);
-        QCOMPARE(stopped.layerStats.layers, stoppedLog.layers);
-        QCOMPARE(layerStatsToCsv(stopped.layerStats), layerStatsToCsv(stoppedLog));
-        QCOMPARE(layerHistogramsToCsv(stopped.layerStats), layerHistogramsToCsv(stoppedLog));
-        QCOMPARE(stopped.layerStats.samples[3].layers[0].gradNorm,
-                 stoppedLog.samples[3].layers[0].gradNorm); // exact: shortest round-trip digits
-
-        const auto resumed = TrainingSession::resume(folder, *data, options);
-        std::vector<int> liveEpochs;
-        TrainingCallbacks watch;
-        watch.onBatch = [&](const BatchProgress& progress) {
-            for (const LayerStatsSample& sample : progress.layerSamples)
-                liveEpochs.push_back(sample.epoch);
-            return true;
-        };
-        resumed->run(watch);
-        QCOMPARE(liveEpochs, std::vector<int>(6, 3)); // only the new epoch is reported
-        const RunRecord finished = loadRun(folder);
-        QCOMPARE(int(finished.layerStats.samples.size()), 3 * 6);
-        QCOMPARE(int(finished.layerStats.histograms.size()), 3 * 13);
-        QCOMPARE(finished.layerStats.samples[5].layers[4].gradNorm,
-                 stoppedLog.samples[5].layers[4].gradNorm); // epochs 1–2 kept as they were
-        QCOMPARE(finished.layerStats.samples.back().epoch, 3);
-    }
-
-    void damagedFilesAreRefusedWithFileAndLine_data()
-    {
-        QTest::addColumn<QString>("file");
-        QTest::addColumn<QString>("from");
-        QTest::addColumn<QString>("to");
-        QTest::addColumn<QString>("message");
-        QTest::newRow("header") << "layer_stats.csv"
-                                << "grad_norm"
-                                << "gradnorm"
-                                << "layer_stats.csv:1: expected the header";
-        QTest::newRow("name") << "layer_stats.csv"
-                              << ",2,dense_2,"
-                              << ",2,dense_9,"
-                              << "layer_stats.csv:3: layer 2 is named 'dense_2'";
-        QTest::newRow("missing layer") << "layer_stats.csv"
-                                       << ",2,dense_2,"
-                                       << ",3,dense_3,"
-                                       << "layer_stats.csv:3: layer rows of a sample go in model";
-        QTest::newRow("value where none") << "layer_stats.csv"
-                                          << ",,,,\n"
-                                          << ",,,,0.5\n"
-                                          << "column 'dead': a value, but the layer has none";
-        QTest::newRow("share above 1") << "layer_stats.csv"
-                                       << ",0,\n"
-                                       << ",1.5,\n"
-                                       << "column 'saturated': expected a number from 0 to 1";
-        QTest::newRow("histogram order") << "layer_histograms.csv"
-                                         << "\n1,1,dense_1,gradient,"
-                                         << "\n1,1,dense_1,weight,"
-                                         << "layer_histograms.csv:3: expected epoch 1, layer 1, "
-                                            "gradient";
-        QTest::newRow("epoch beyond the run") << "layer_histograms.csv"
-                                              << "\n1,1,dense_1,weight,"
-                                              << "\n9,1,dense_1,weight,"
-                                              << "column 'epoch': expected a whole number from 1 "
-                                                 "to 1";
-    }
-
-    void damagedFilesAreRefusedWithFileAndLine()
-    {
-        QFETCH(QString, file);
-        QFETCH(QString, from);
-        QFETCH(QString, to);
-        QFETCH(QString, message);
-        const FashionMnist* data = realDataset();
-        if (!data)
-            QSKIP("Fashion-MNIST is not installed");
-        QTemporaryDir directory;
-        Preset preset = shippedPreset("vanishing_gradients");
-        preset.training.epochs = 1;
-        preset.data.devFraction = 0.02;
-        SessionOptions options;
-        options.outDirectory = directory.path().toStdString();
-        options.limit = 2000;
-        std::string folder;
-        {
-            TrainingSession session(preset, *data, options);
-            folder = session.folder();
-            session.run();
-        }
-        QVERIFY(!loadRun(folder).layerStats.empty());
-        const QString path = QString::fromStdString(folder) + "/" + file;
-        QString text = QString::fromStdString(readText(path));
-        const int at = text.indexOf(from);
-        QVERIFY2(at >= 0, qPrintable(from));
-        text.replace(at, from.size(), to);
-        writeFileAtomically(path.toStdString(), text.toStdString());
-        try {
-            loadRun(folder);
-            QFAIL("a damaged file was read");
-        } catch (const InputError& error) {
-            QVERIFY2(QString(error.what()).contains(message), error.what());
-            QVERIFY2(QString(error.what()).contains(path), error.what());
-        }
     }
 
     void offMeansNoFilesNoSamplesAndTheCliFlagsDecide()

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,8 +27,9 @@ inline std::string shown(std::string_view value)
     return quotedForMessage(std::string(value.substr(0, kMaxQuotedBytes + 4)));
 }
 
-// Rows of a CSV file that has no quoting (all of a run folder's): one line at a time, with
-// the line number for messages. Blank lines are skipped; a trailing '\r' is dropped.
+// Rows of a run folder's CSV files: one line at a time, with the line number for messages.
+// Blank lines are skipped; a trailing '\r' is dropped. A field is quoted only when it holds
+// a comma or a quote (a layer name may), as RFC 4180 writes it: "a, ""b""" is a, "b".
 class CsvReader
 {
 public:
@@ -51,15 +53,21 @@ public:
                 return false;
         } while (m_line.empty());
         m_fields.clear();
+        m_unquoted.clear();
         std::size_t start = 0;
         for (;;) {
-            const std::size_t comma = m_line.find(',', start);
-            m_fields.push_back(m_line.substr(start, comma - start));
-            if (comma == std::string_view::npos)
+            std::size_t end = 0; // the comma after the field, or npos
+            if (start < m_line.size() && m_line[start] == '"') {
+                end = readQuoted(start);
+            } else {
+                end = m_line.find(',', start);
+                m_fields.push_back(m_line.substr(start, end - start));
+            }
+            if (end == std::string_view::npos)
                 break;
             if (m_fields.size() == columns) // more would follow: stop before storing them all
                 fail("too many columns (expected " + std::to_string(columns) + ")");
-            start = comma + 1;
+            start = end + 1;
         }
         if (m_fields.size() != columns)
             fail("too few columns (expected " + std::to_string(columns) + ", found " +
@@ -130,12 +138,54 @@ private:
         return true;
     }
 
+    // The quoted field starting at `start`, unescaped into m_unquoted; returns the position of
+    // the comma after it, or npos at the end of the line.
+    std::size_t readQuoted(std::size_t start)
+    {
+        std::string value;
+        std::size_t at = start + 1;
+        for (;;) {
+            if (at >= m_line.size())
+                fail("a quoted field is not closed");
+            if (m_line[at] == '"') {
+                if (at + 1 < m_line.size() && m_line[at + 1] == '"') {
+                    value += '"';
+                    at += 2;
+                    continue;
+                }
+                ++at;
+                break;
+            }
+            value += m_line[at++];
+        }
+        if (at < m_line.size() && m_line[at] != ',')
+            fail("text after a quoted field's closing quote");
+        m_unquoted.push_back(std::move(value));
+        m_fields.push_back(m_unquoted.back()); // a deque's elements stay where they are
+        return at < m_line.size() ? at : std::string_view::npos;
+    }
+
     const std::string& m_text;
     const std::string& m_path;
     std::size_t m_offset = 0;
     int m_lineNumber = 0;
     std::string_view m_line;
     std::vector<std::string_view> m_fields;
+    std::deque<std::string> m_unquoted; // the unescaped text of this row's quoted fields
 };
+
+// `text` as one CSV field: as it is, or quoted when it holds a comma or a quote.
+inline std::string csvField(const std::string& text)
+{
+    if (text.find_first_of(",\"") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (char c : text) {
+        if (c == '"')
+            quoted += '"';
+        quoted += c;
+    }
+    return quoted + "\"";
+}
 
 } // namespace atelier::detail

@@ -7,6 +7,7 @@
 #include "ui/charts/curve_chart.h"
 #include "ui/data/image_grid_widget.h"
 #include "ui/evaluate/confusion_matrix_widget.h"
+#include "ui/export/figure_writer.h"
 #include "ui/export/inside_figures.h"
 #include "ui/model/model_diagram.h"
 #include "ui/train/training_curves.h"
@@ -23,41 +24,6 @@ namespace {
 // The most confident mistakes shown in the misclassified figure.
 constexpr int kErrorColumns = 8;
 constexpr int kErrorRows = 5;
-
-class FigureWriter
-{
-public:
-    FigureWriter(const QString& directory, const FigureOptions& options)
-        : m_dir(directory), m_options(options)
-    {}
-    void figure(const QString& name, const QString& title, const FigurePainter& paint,
-                QSize size = {})
-    {
-        const QString path =
-            m_dir.filePath(name + QStringLiteral(".") + figureSuffix(m_options.format));
-        writeFigure(path, m_options.format, size.isValid() ? size : m_options.size, title, paint);
-        m_written << path;
-    }
-    void csv(const QString& name, const QString& text)
-    {
-        const QString path = m_dir.filePath(name + QStringLiteral(".csv"));
-        writeCsv(path, text);
-        m_written << path;
-    }
-    const QStringList& written() const { return m_written; }
-
-private:
-    QDir m_dir;
-    FigureOptions m_options;
-    QStringList m_written;
-};
-
-void writeCurve(FigureWriter& out, const QString& name, const QString& title, CurveChart& chart)
-{
-    out.figure(name, title,
-               [&chart](QPainter& p, const QRectF& area) { chart.renderFigure(&p, area); });
-    out.csv(name, chart.toCsv());
-}
 
 // A class name for a label read from a file: "?" outside the ten classes (the run folder's
 // reader refuses such labels; the figure does not rely on that alone).
@@ -95,16 +61,16 @@ QStringList exportRunFigures(const RunData& run, std::shared_ptr<const FashionMn
     chart.resize(options.size);
     titleLossChart(&chart);
     chart.setCurves(curves.loss, curves.markers);
-    writeCurve(out, QStringLiteral("loss"), QStringLiteral("%1: loss").arg(subject), chart);
+    out.chart(QStringLiteral("loss"), QStringLiteral("%1: loss").arg(subject), chart);
     titleAccuracyChart(&chart);
     chart.setCurves(curves.accuracy, curves.markers);
-    writeCurve(out, QStringLiteral("accuracy"), QStringLiteral("%1: accuracy").arg(subject), chart);
+    out.chart(QStringLiteral("accuracy"), QStringLiteral("%1: accuracy").arg(subject), chart);
     chart.setYLimits(std::nullopt, std::nullopt);
     if (!run.batchLosses.empty()) {
         titleBatchChart(&chart);
         chart.setCurves(curves.batchLoss);
-        writeCurve(out, QStringLiteral("batch_loss"),
-                   QStringLiteral("%1: loss per batch").arg(subject), chart);
+        out.chart(QStringLiteral("batch_loss"), QStringLiteral("%1: loss per batch").arg(subject),
+                  chart);
     }
 
     if (run.hasResult) {

@@ -302,8 +302,9 @@ QString InsideView::emptyMessage(const std::vector<std::shared_ptr<RunData>>& se
                   "\n\nTurn them on with “training.layer_stats: true” in the preset (the "
                   "default) or “atelier-cli train --layer-stats”, and train it again.")
             .arg(quoted(runLabel(run)));
-    return tr("%1 has no layer statistics: it was trained before Atelier recorded them, or its "
-              "layer_stats.csv is missing.\n\nTrain it again with “training.layer_stats: true” "
+    return tr("%1 has no layer statistics: it was trained before Atelier recorded them, it "
+              "stopped before its first sampled batch, or its layer_stats.csv is missing.\n\nTrain "
+              "it again with “training.layer_stats: true” "
               "in the preset (the default) or “atelier-cli train --layer-stats”.")
         .arg(quoted(runLabel(run)));
 }

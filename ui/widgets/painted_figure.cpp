@@ -1,3 +1,4 @@
+// PaintedFigure's painting: the palette's base colour, then the figure (painted_figure.h).
 #include "ui/widgets/painted_figure.h"
 
 #include <QEvent>
