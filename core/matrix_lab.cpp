@@ -77,6 +77,8 @@ MatrixLabResult runMatrixLab(const MatrixLabOptions& options)
     MatrixLabResult result;
     torch::Tensor product = torch::eye(options.size, torch::kFloat32);
     for (int depth = 1; depth <= options.depth; ++depth) {
+        if (options.keepGoing && !options.keepGoing())
+            break;
         product = activate(torch::mm(randomFactor(options, random), product), options.activation);
         // Statistics in double, from the float32 entries: an entry that overflowed float32
         // shows as inf here too, and inf - inf in the spread as NaN, as in the study.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ struct MatrixLabOptions
     MatrixInit init;
     MatrixActivation activation = MatrixActivation::None;
     std::uint64_t seed = 1;
+    // Asked before each depth when set; false stops the experiment, whose result then holds
+    // the depths done so far. 1024×1024 factors take tens of milliseconds each: the studio
+    // stops a stale computation (or one the window's closing waits for) between two.
+    std::function<bool()> keepGoing;
 };
 
 struct MatrixDepthStats

@@ -82,6 +82,20 @@ private Q_SLOTS:
         QVERIFY(a.depths.back().norm != c.depths.back().norm);
     }
 
+    void keepGoingStopsBetweenDepths()
+    {
+        MatrixLabOptions options;
+        int asked = 0;
+        options.keepGoing = [&asked] { return ++asked <= 5; };
+        const MatrixLabResult stopped = runMatrixLab(options);
+        QCOMPARE(int(stopped.depths.size()), 5);
+        QCOMPARE(asked, 6);
+        options.keepGoing = nullptr;
+        const MatrixLabResult full = runMatrixLab(options);
+        QCOMPARE(int(full.depths.size()), 100);
+        QCOMPARE(stopped.depths[4].norm, full.depths[4].norm); // the same numbers up to the stop
+    }
+
     void badOptionsAreRefusedByName()
     {
         for (const char* text :

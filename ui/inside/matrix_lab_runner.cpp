@@ -33,7 +33,7 @@ MatrixLabRunner::MatrixLabRunner(QObject* parent)
 
 MatrixLabRunner::~MatrixLabRunner()
 {
-    // The job keeps its own copy of the shared state; it stops after the case it is on.
+    // The job keeps its own copy of the shared state; it stops at the next depth.
     m_shared->wanted = 0;
 }
 
@@ -74,9 +74,13 @@ void MatrixLabRunner::start(quint64 id, std::vector<MatrixLabOptions> cases)
                 if (shared->wanted != id)
                     break;
                 shared->runningCase = int(i);
-                outcome.results.push_back(runMatrixLab(cases[i]));
+                MatrixLabOptions options = cases[i];
+                options.keepGoing = [&shared, id] { return shared->wanted == id; };
+                outcome.results.push_back(runMatrixLab(options));
             }
-            outcome.complete = outcome.results.size() == cases.size();
+            // A case stopped between two depths is stale: the request it belongs to is no
+            // longer wanted.
+            outcome.complete = outcome.results.size() == cases.size() && shared->wanted == id;
         } catch (const std::exception& error) {
             // The panel checks its input first: this is an internal failure (out of memory
             // for the largest matrices, say), reported rather than lost on a pool thread.

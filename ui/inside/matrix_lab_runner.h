@@ -1,8 +1,8 @@
 // Runs the matrix experiment's cases on a pool thread, one request at a time, and hands back
 // only the latest request's results: a request that arrives while one runs waits and replaces
-// any request already waiting, and the running one skips its remaining cases. runMatrixLab
-// cannot stop inside a case, so a stale case of 1024×1024 matrices still runs to its end
-// (minutes at depth 10,000) before the latest request starts.
+// any request already waiting, and the running one stops at its next depth (MatrixLabOptions::
+// keepGoing), so neither a new request nor closing the studio waits for a stale computation
+// of large matrices.
 #pragma once
 
 #include "core/matrix_lab.h"
