@@ -16,6 +16,7 @@
 #include <QStackedWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace atelier::ui {
 namespace {
@@ -28,6 +29,14 @@ constexpr int kLiveRefreshMs = 200;
 constexpr int kEmptyColumnChars = 80;
 // The size an exported figure starts with in the export dialog.
 const QSize kExportSize(1200, 800);
+
+// ", test accuracy 0.817" for a finished run: whether the network learned, next to why.
+QString accuracyNote(const RunData& run)
+{
+    if (!run.hasResult || !std::isfinite(run.testAccuracy))
+        return {};
+    return QObject::tr(", test accuracy %1").arg(run.testAccuracy, 0, 'f', 3);
+}
 
 QString quoted(const QString& name)
 {
@@ -71,7 +80,8 @@ InsideView::InsideView(RunCatalog* catalog, QWidget* parent) : QWidget(parent), 
                         m_gradients, tr("Each line is one layer, from the first (dark) to the last "
                                         "(light). Lines far below the others are layers whose "
                                         "weights barely change: their gradients vanish on the way "
-                                        "back from the loss to the input.")),
+                                        "back from the loss to the input. Lines bunched together: "
+                                        "every layer learns.")),
                     0, 0);
     grid->addWidget(
         figureWithCaption(m_heatmap, tr("The same gradient norms as colours, the first layer at "
@@ -88,7 +98,9 @@ InsideView::InsideView(RunCatalog* catalog, QWidget* parent) : QWidget(parent), 
     grid->addWidget(figureWithCaption(m_saturation,
                                       tr("Units stuck where they pass almost no gradient: sigmoid "
                                          "or tanh outputs at their flat ends (saturated), ReLU "
-                                         "outputs that are 0 for a whole batch (dead).")),
+                                         "outputs that are 0 for a whole batch (dead). A few dead "
+                                         "ReLU units are normal. The output layer has no "
+                                         "activation here (softmax is applied after the loss).")),
                     1, 1);
     // Four equal figures: a caption's or a picker's size hint must not widen its column.
     for (int i = 0; i < 2; ++i) {
@@ -272,9 +284,10 @@ QString InsideView::header(const std::vector<std::shared_ptr<RunData>>& selected
                   "it trains. Select two runs in the Train view's run list to overlay them.")
                    .arg(quoted(runLabel(*m_shown[0])));
     else
-        text = tr("Inside %1 (solid lines, upper heatmap) and %2 (dashed lines, lower heatmap). "
-                  "Select other runs in the Train view's run list to compare them.")
-                   .arg(quoted(runLabel(*m_shown[0])), quoted(runLabel(*m_shown[1])));
+        text = tr("Inside %1%2 (solid lines, upper heatmap) and %3%4 (dashed lines, lower "
+                  "heatmap). Select other runs in the Train view's run list to compare them.")
+                   .arg(quoted(runLabel(*m_shown[0])), accuracyNote(*m_shown[0]),
+                        quoted(runLabel(*m_shown[1])), accuracyNote(*m_shown[1]));
     for (const std::shared_ptr<RunData>& run : m_shown)
         if (m_catalog->live() == run)
             text += tr(" %1 is training: the figures follow it.").arg(quoted(runLabel(*run)));

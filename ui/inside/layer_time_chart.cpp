@@ -194,7 +194,11 @@ void LayerTimeChart::renderFigure(QPainter* painter, const QRectF& target)
     paintLines(painter, plot, epochs, scale);
     painter->setClipping(false);
     if (!logScale() && high < kNoneShare)
-        paintPlaceholder(painter, plot, tr("No unit is saturated or dead: every share is about 0."),
+        paintPlaceholder(painter, plot.adjusted(plot.width() / 8, 0, -plot.width() / 8, 0),
+                         tr("No unit is saturated or dead: every share is about 0.\n"
+                            "A gradient can vanish without them: an unsaturated sigmoid still "
+                            "passes back at most 0.25 of it, and small weights shrink it "
+                            "further, layer after layer."),
                          colours);
     paintLegend(painter, QRectF(plotArea.right() + text, plot.top(), legend, plot.height()));
     painter->restore();

@@ -206,8 +206,8 @@ void MatrixLabChart::renderFigure(QPainter* painter, const QRectF& target)
     painter->setFont(bold);
     painter->setPen(colours.color(QPalette::Text));
     const QString title =
-        tr("How big the product of random matrices gets: its Frobenius norm by depth (float32, "
-           "log scale)");
+        tr("How big a signal gets after N random layers: the norm of the product of N random "
+           "matrices (float32, log scale)");
     const double busyWidth = m_computing ? metrics.horizontalAdvance(tr("Computing…")) + text : 0;
     painter->drawText(heading.adjusted(0, 0, -busyWidth, 0), Qt::AlignLeft | Qt::AlignVCenter,
                       QFontMetricsF(bold, painter->device())

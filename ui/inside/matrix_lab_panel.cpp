@@ -40,14 +40,18 @@ constexpr int kControlsWidth = 330;
 QString explanationText()
 {
     return QObject::tr(
-        "<b>Why.</b> Before training, a deep network passes its input through one weight "
-        "matrix after another, so what comes out is scaled by the product of those matrices. "
+        "<b>Why.</b> Backpropagation multiplies the gradient by one layer's weights after "
+        "another, just as the forward pass does the input: in vanishing_gradients each of the "
+        "7 layers is one such factor. Before training, a deep network passes its input through "
+        "one weight matrix after another, so what comes out is scaled by the product of those "
+        "matrices. "
         "Each factor multiplies the product's size by about <i>size × mean entry</i>. With 4×4 "
         "matrices from [0, 0.1] (mean 0.05) that is about 0.2: after a few dozen factors "
         "float32 rounds every entry to 0, and the signal — and the gradient on its way back — "
         "<b>vanishes</b>. From [0, 10] it is about 20: float32 overflows to inf after some 30 "
         "factors, and it <b>explodes</b>. <b>He</b> initialisation draws entries around 0 with "
-        "variance 2 / size, so that a factor followed by ReLU, which zeroes about half of what "
+        "variance 2 / n (n: the inputs of each unit, here the matrix size), so that a factor "
+        "followed by ReLU, which zeroes about half of what "
         "it gets, keeps the size on average however deep the stack. It needs some width: at "
         "4×4 ReLU soon zeroes a whole column, and the product dies even with He (try it).");
 }
