@@ -20,6 +20,9 @@ packages=(
   xvfb xauth locales
   # a single-node Slurm on localhost for the cluster tests (scripts/slurm/start-local.sh)
   slurm-wlm munge
+  # the Debian package: dpkg-shlibdeps computes its dependencies; its desktop entry and
+  # AppStream metainfo are validated (scripts/package.sh, tests/package/check_deb.sh)
+  dpkg-dev desktop-file-utils appstream
 )
 
 missing=()

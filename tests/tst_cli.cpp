@@ -1,5 +1,6 @@
 // atelier-cli end to end: output on real and generated data, exit codes and one-line
 // messages for bad input.
+#include "core/version_info.h"
 #include "support/cli_runner.h"
 #include "support/idx_writer.h"
 
@@ -27,6 +28,58 @@ class TestCli : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Both programs print the same four lines; the studio answers without a display.
+    void versionNamesTorchAndDevices_data()
+    {
+        QTest::addColumn<QString>("program");
+        QTest::addColumn<QString>("path");
+        QTest::newRow("atelier-cli") << "atelier-cli" << ATELIER_CLI_PATH;
+#ifdef ATELIER_STUDIO_PATH
+        QTest::newRow("atelier") << "atelier" << ATELIER_STUDIO_PATH;
+#endif
+    }
+
+    void versionNamesTorchAndDevices()
+    {
+        QFETCH(QString, program);
+        QFETCH(QString, path);
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const char* variable : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            environment.remove(variable);
+        QProcess process;
+        process.setProcessEnvironment(environment);
+        process.start(path, {"--version"});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+
+        const QStringList lines =
+            QString::fromUtf8(process.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);
+        QCOMPARE(lines.at(0), program + " " ATELIER_VERSION);
+        // What the library reports in this process is what the program must have printed.
+        const atelier::VersionInfo info = atelier::versionInfo();
+        QVERIFY2(QRegularExpression("^\\d+\\.\\d+\\.\\d+$")
+                     .match(QString::fromStdString(info.torch))
+                     .hasMatch(),
+                 info.torch.c_str());
+        QCOMPARE(lines.at(1), "LibTorch: " + QString::fromStdString(info.torch));
+        QCOMPARE(lines.at(2), QStringLiteral("CPU: yes"));
+        const QString runtime = QString::fromStdString(info.cudaRuntime);
+        if (!info.cudaCompiled)
+            QCOMPARE(lines.at(3),
+                     QStringLiteral("CUDA: no (this LibTorch was built without CUDA)"));
+        else if (info.cudaDevices == 0)
+            QCOMPARE(lines.at(3),
+                     "CUDA: compiled in (CUDA " + runtime + "), but no device is available");
+        else
+            QVERIFY2(lines.at(3).startsWith("CUDA: yes (CUDA " + runtime + ", " +
+                                            QString::number(info.cudaDevices) + " device"),
+                     qPrintable(lines.at(3)));
+    }
+
     void dataOnTheRealDataset()
     {
         if (!QFileInfo::exists("/usr/share/datasets/fashion-mnist"))

@@ -7,6 +7,7 @@
 #include "sweep_spec_helpers.h"
 #include "ui/model/layer_property_editor.h"
 #include "ui/preset/preset_document.h"
+#include "ui/preset/preset_library.h"
 #include "ui/search/search_setup_panel.h"
 #include "ui/search/sweep_draft.h"
 #include "ui/search/sweep_parameter_model.h"
@@ -17,8 +18,10 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QContextMenuEvent>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QMenu>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -83,6 +86,34 @@ class TestSearchSetup : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Open Sweep starts in the shipped sweeps: the environment's folder, else the installed
+    // one next to the binary (<bin>/../share/atelier/sweeps), else the source tree's.
+    void shippedSweepsAreFoundInstalledOrInTheSourceTree()
+    {
+        qunsetenv("ATELIER_SWEEPS_DIR");
+        const auto restore = qScopeGuard([] { qunsetenv("ATELIER_SWEEPS_DIR"); });
+        const QString source = QDir::cleanPath(QStringLiteral(ATELIER_SWEEPS_DIR));
+        QCOMPARE(shippedSweepsDirectory(), source);
+        QVERIFY(QFileInfo::exists(source + QStringLiteral("/quick.yaml")));
+
+        // This suite runs from build/tests: build/share/atelier/sweeps plays the installed
+        // folder. share/ is made here only if nobody has one, so removing it loses nothing.
+        const QDir binary(QCoreApplication::applicationDirPath());
+        const QString share = QDir::cleanPath(binary.filePath("../share"));
+        if (QFileInfo::exists(share))
+            QSKIP("a share/ folder is already next to the suite's folder; not touching it");
+        const QString installed = share + QStringLiteral("/atelier/sweeps");
+        QVERIFY(QDir().mkpath(installed));
+        const auto remove = qScopeGuard([&] { QDir(share).removeRecursively(); });
+        QCOMPARE(shippedSweepsDirectory(), installed);
+        // Presets are looked up on their own: an installed sweeps folder does not move them.
+        if (qEnvironmentVariableIsEmpty("ATELIER_PRESETS_DIR"))
+            QCOMPARE(shippedPresetsDirectory(), QDir::cleanPath(kPresets));
+
+        qputenv("ATELIER_SWEEPS_DIR", "/somewhere/else");
+        QCOMPARE(shippedSweepsDirectory(), QStringLiteral("/somewhere/else"));
+    }
+
     void aSweepBuiltInTheStudioIsTheSweepWrittenByHand()
     {
         const QString presetPath = kPresets + QStringLiteral("/mlp_tuned.yaml");

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "core/errors.h"
 #include "core/preset.h"
+#include "core/version_info.h"
 
 #include <iostream>
 #include <vector>
@@ -12,7 +13,10 @@ int main(int argc, char** argv)
 {
     CLI::App app{"Atelier: train and compare image classifiers on Fashion-MNIST", "atelier-cli"};
     app.require_subcommand(1, 1);
-    app.set_version_flag("--version", "atelier-cli 0.1.0");
+    // Asked only when --version is given: with CUDA compiled in, the answer starts CUDA.
+    app.set_version_flag(
+        "--version", [] { return versionText("atelier-cli"); },
+        "Print the version, the LibTorch version and the devices, and exit");
 
     const std::vector<cli::Command> commands = {
         cli::addDataCommand(app), cli::addSummaryCommand(app), cli::addTrainCommand(app),

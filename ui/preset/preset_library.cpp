@@ -9,16 +9,38 @@
 #include <QSettings>
 
 namespace atelier::ui {
-QString shippedPresetsDirectory()
+namespace {
+
+// One lookup for every shipped folder (`name` is "presets" or "sweeps"):
+// 1. the environment variable, for a relocated or hand-made collection;
+// 2. <executable dir>/../share/atelier/<name>, where `cmake --install` and the Debian package
+//    put them (/usr/bin/atelier finds /usr/share/atelier/presets), so an installed studio
+//    needs no source tree;
+// 3. the source tree the binary was built from, so that ./build/app/atelier works before any
+//    install. Installed copies come first: a package must not read a stale checkout.
+QString shippedDirectory(const char* variable, const QString& name)
 {
-    const QString fromEnvironment = qEnvironmentVariable("ATELIER_PRESETS_DIR");
+    const QString fromEnvironment = qEnvironmentVariable(variable);
     if (!fromEnvironment.isEmpty())
         return fromEnvironment;
     const QString installed = QDir(QCoreApplication::applicationDirPath())
-                                  .filePath(QStringLiteral("../share/atelier/presets"));
+                                  .filePath(QStringLiteral("../share/atelier/") + name);
     if (QFileInfo(installed).isDir())
         return QDir::cleanPath(installed);
-    return QStringLiteral(ATELIER_SOURCE_PRESETS_DIR);
+    // presets/ and sweeps/ sit side by side at the root of the source tree.
+    return QDir::cleanPath(QStringLiteral(ATELIER_SOURCE_PRESETS_DIR "/../") + name);
+}
+
+} // namespace
+
+QString shippedPresetsDirectory()
+{
+    return shippedDirectory("ATELIER_PRESETS_DIR", QStringLiteral("presets"));
+}
+
+QString shippedSweepsDirectory()
+{
+    return shippedDirectory("ATELIER_SWEEPS_DIR", QStringLiteral("sweeps"));
 }
 
 QStringList shippedPresets()

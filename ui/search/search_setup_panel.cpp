@@ -4,6 +4,7 @@
 
 #include "core/preset_paths.h"
 #include "ui/preset/preset_document.h"
+#include "ui/preset/preset_library.h"
 #include "ui/search/sweep_draft.h"
 #include "ui/search/sweep_parameter_model.h"
 
@@ -95,9 +96,12 @@ QWidget* SearchSetupPanel::buildSourceRow()
 
     connect(fromPreset, &QPushButton::clicked, this, &SearchSetupPanel::useCurrentPreset);
     connect(open, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, QStringLiteral("Open Sweep"), QFileInfo(m_draft->filePath()).path(),
-            QStringLiteral("Sweeps (*.yaml *.yml);;All files (*)"));
+        // A new search starts where the shipped sweeps are (quick, mlp_talos, cnn_talos).
+        const QString start = m_draft->filePath().isEmpty() ? shippedSweepsDirectory()
+                                                            : QFileInfo(m_draft->filePath()).path();
+        const QString path =
+            QFileDialog::getOpenFileName(this, QStringLiteral("Open Sweep"), start,
+                                         QStringLiteral("Sweeps (*.yaml *.yml);;All files (*)"));
         if (!path.isEmpty())
             openSweep(path);
     });

@@ -2,6 +2,7 @@
 #include "ui/studio/application.h"
 
 #include "core/runtime.h"
+#include "core/version_info.h"
 #include "ui/studio/main_window.h"
 #include "ui/studio/stop_signals.h"
 
@@ -31,7 +32,13 @@ int runStudio(int argc, char** argv)
         if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
             std::puts("Usage: atelier [PRESET.yaml]\n"
                       "Opens the Atelier studio, with PRESET.yaml if given.\n"
+                      "  --version  print the version, the LibTorch version and the devices\n"
                       "For headless work (training, evaluation, summaries) use atelier-cli.");
+            return 0;
+        }
+        // Before the display check: packaging and bug reports ask it on headless machines.
+        if (std::strcmp(argv[i], "--version") == 0) {
+            std::puts(versionText("atelier").c_str());
             return 0;
         }
     }
