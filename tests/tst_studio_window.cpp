@@ -11,11 +11,14 @@
 #include "ui/search/search_view.h"
 #include "ui/search/sweep_draft.h"
 #include "ui/studio/main_window.h"
+#include "ui/studio/theme.h"
 #include "ui/train/train_settings_form.h"
 #include "ui/train/train_view.h"
 #include "ui/train/training_controller.h"
+#include "ui/widgets/icons.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
@@ -30,6 +33,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
+#include <cmath>
 
 using namespace atelier;
 using namespace atelier::ui;
@@ -69,6 +74,29 @@ template <typename T> T* field(ModelView* view, LayerPropertyEditor::Field f)
         widget = view->propertyEditor()->editor(f)->template findChild<T*>();
     }
     return widget;
+}
+
+// Mean luma (0–255) of the icon's opaque pixels, that is of its strokes and fills.
+double meanIconLuma(const QIcon& icon, QIcon::Mode mode)
+{
+    const QImage image =
+        icon.pixmap(QSize(24, 24), mode).toImage().convertToFormat(QImage::Format_ARGB32);
+    double sum = 0;
+    int count = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            if (c.alpha() < 200)
+                continue;
+            sum += 0.2126 * c.red() + 0.7152 * c.green() + 0.0722 * c.blue();
+            ++count;
+        }
+    return count ? sum / count : -1000.0; // nothing drawn: fails any contrast check
+}
+
+double luma(const QColor& c)
+{
+    return 0.2126 * c.red() + 0.7152 * c.green() + 0.0722 * c.blue();
 }
 
 } // namespace
@@ -355,6 +383,57 @@ private Q_SLOTS:
         QVERIFY2(window.problemsPanel()->problemText(0).contains(QStringLiteral("missing.yaml")),
                  qPrintable(window.problemsPanel()->problemText(0)));
         QCOMPARE(window.document()->filePath(), before); // the open preset stays
+    }
+
+    // The toolbar shows our icons (resources/icons/), and each stands off the window in both
+    // themes: the standard play icon used to be dark on dark in the dark palette.
+    void toolbarIconsAreOursAndReadInBothThemes()
+    {
+        MainWindow window;
+        auto* bar = window.findChild<QToolBar*>(QStringLiteral("mainToolBar"));
+        QVERIFY(bar);
+        QList<QAction*> actions;
+        for (QAction* action : bar->actions())
+            if (!action->isSeparator())
+                actions << action;
+        QVERIFY(actions.size() >= 6);
+        QVERIFY(actions.contains(window.trainAction()));
+        for (QAction* action : actions) {
+            const QIcon icon = action->icon();
+            QVERIFY2(!icon.isNull(), qPrintable(action->text()));
+            // Ours: the engine names the file in our resources that it draws.
+            QVERIFY2(QFile::exists(QStringLiteral(":/icons/%1.svg").arg(icon.name())),
+                     qPrintable(action->text() + QStringLiteral(": ") + icon.name()));
+        }
+        QVERIFY(atelierIcon(QStringLiteral("no-such-icon")).isNull());
+        QVERIFY(!atelierAppIcon().isNull());
+
+        // Disabled icons are faint on purpose (the palette's disabled text colour), so they get
+        // a lower bar than enabled ones. Measured values are printed by ATELIER_ICON_LUMA=1.
+        for (const Theme theme : {Theme::Light, Theme::Dark}) {
+            applyTheme(theme);
+            const double background = luma(QApplication::palette().color(QPalette::Window));
+            for (QAction* action : actions) {
+                for (const QIcon::Mode mode : {QIcon::Normal, QIcon::Disabled}) {
+                    const double minimum = mode == QIcon::Normal ? 70 : 30;
+                    const double difference =
+                        std::abs(meanIconLuma(action->icon(), mode) - background);
+                    const QString what = QStringLiteral("%1 in %2 (mode %3): luma difference %4")
+                                             .arg(action->text(), themeName(theme))
+                                             .arg(int(mode))
+                                             .arg(difference);
+                    if (qEnvironmentVariableIsSet("ATELIER_ICON_LUMA"))
+                        qInfo("%s", qPrintable(what));
+                    QVERIFY2(difference > minimum, qPrintable(what));
+                }
+            }
+        }
+        // The theme changes the colour of the same icon object, with nothing re-set.
+        applyTheme(Theme::Dark);
+        const double dark = meanIconLuma(actions.front()->icon(), QIcon::Normal);
+        applyTheme(Theme::Light);
+        const double light = meanIconLuma(actions.front()->icon(), QIcon::Normal);
+        QVERIFY2(dark - light > 100, qPrintable(QStringLiteral("%1 %2").arg(dark).arg(light)));
     }
 
     void settingsPersist()

@@ -4,6 +4,7 @@
 #include "core/dataset.h"
 #include "core/text_format.h"
 #include "ui/model/layer_mime.h"
+#include "ui/widgets/icons.h"
 #include "ui/widgets/layer_text.h"
 
 #include <QApplication>
@@ -141,7 +142,7 @@ QVariant LayerStackModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::DecorationRole:
         if (invalid && index.column() == LayerColumn)
-            return qApp->style()->standardIcon(QStyle::SP_MessageBoxWarning);
+            return atelierIcon(QStringLiteral("warning"), IconTone::Warning);
         return {};
     case Qt::BackgroundRole:
         // Translucent red reads on light and dark palettes alike.

@@ -12,6 +12,7 @@
 #include "ui/search/sweep_launcher.h"
 #include "ui/search/sweep_monitor.h"
 #include "ui/search/trials_model.h"
+#include "ui/widgets/icons.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -211,14 +212,12 @@ QWidget* SearchView::buildLaunchBox()
     grid->addWidget(new QLabel(QStringLiteral("Training images")), 2, 0);
     grid->addWidget(m_limit, 2, 1);
 
-    m_run =
-        new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), QStringLiteral("Run Search"));
+    m_run = new QPushButton(atelierIcon("train", IconTone::Accent), QStringLiteral("Run Search"));
     m_run->setProperty("whatItDoes",
                        QStringLiteral("Train the trials on this machine; a folder that holds "
                                       "this search already resumes where it stopped"));
-    m_pause =
-        new QPushButton(style()->standardIcon(QStyle::SP_MediaPause), QStringLiteral("Pause"));
-    m_stop = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), QStringLiteral("Stop"));
+    m_pause = new QPushButton(atelierIcon("pause"), QStringLiteral("Pause"));
+    m_stop = new QPushButton(atelierIcon("stop"), QStringLiteral("Stop"));
     m_stop->setToolTip(QStringLiteral("Running trials write a checkpoint and stop; Run Search "
                                       "on the same folder continues them"));
     connect(m_run, &QPushButton::clicked, this, [this] {

@@ -15,6 +15,7 @@
 #include "ui/search/sweep_launcher.h"
 #include "ui/search/sweep_monitor.h"
 #include "ui/search/trials_model.h"
+#include "ui/widgets/icons.h"
 #include "ui/widgets/layer_text.h"
 
 #include <QDir>
@@ -24,7 +25,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QStyle>
 #include <QTableView>
 
 namespace atelier::ui {
@@ -58,7 +58,7 @@ void SearchView::updateButtons()
     m_pause->setEnabled(running);
     m_stop->setEnabled(running);
     m_pause->setText(paused ? QStringLiteral("Resume") : QStringLiteral("Pause"));
-    m_pause->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+    m_pause->setIcon(atelierIcon(paused ? QStringLiteral("resume") : QStringLiteral("pause")));
     const bool anyTrial = !chosenTrials().isEmpty();
     m_overlay->setEnabled(anyTrial);
     m_evaluate->setEnabled(anyTrial);

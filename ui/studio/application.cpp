@@ -5,6 +5,7 @@
 #include "core/version_info.h"
 #include "ui/studio/main_window.h"
 #include "ui/studio/stop_signals.h"
+#include "ui/widgets/icons.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -56,6 +57,8 @@ int runStudio(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("Atelier"));
     QApplication::setApplicationName(QStringLiteral("Atelier"));
     QApplication::setApplicationVersion(QStringLiteral(ATELIER_VERSION));
+    // The same picture as the installed desktop icon, for window managers that ignore it.
+    QApplication::setWindowIcon(atelierAppIcon());
     configureThreads(0);
     // Installed before the window is built: a signal that comes meanwhile waits in the
     // socket and is handled as soon as the event loop runs.

@@ -21,6 +21,7 @@
 #include "ui/train/train_settings_form.h"
 #include "ui/train/train_view.h"
 #include "ui/train/training_controller.h"
+#include "ui/widgets/icons.h"
 #include "ui/widgets/layer_text.h"
 
 #include <QAction>
@@ -35,7 +36,6 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <QStyle>
 #include <QTabWidget>
 #include <QToolBar>
 #include <initializer_list>
@@ -141,17 +141,17 @@ MainWindow::~MainWindow()
 
 void MainWindow::createActions()
 {
-    auto make = [this](const QString& text, QKeySequence key, QStyle::StandardPixmap icon) {
-        auto* action = new QAction(style()->standardIcon(icon), text, this);
+    auto make = [this](const QString& text, QKeySequence key, const QIcon& icon) {
+        auto* action = new QAction(icon, text, this);
         action->setShortcut(key);
         return action;
     };
-    m_new = make(QStringLiteral("&New Preset"), QKeySequence::New, QStyle::SP_FileIcon);
+    m_new = make(QStringLiteral("&New Preset"), QKeySequence::New, atelierIcon("new-preset"));
     m_new->setToolTip(QStringLiteral("Start from an empty stack"));
-    m_open = make(QStringLiteral("&Open Preset…"), QKeySequence::Open, QStyle::SP_DialogOpenButton);
-    m_save = make(QStringLiteral("&Save"), QKeySequence::Save, QStyle::SP_DialogSaveButton);
-    m_saveAs = make(QStringLiteral("Save &As…"), QKeySequence::SaveAs, QStyle::SP_DialogSaveButton);
-    m_quit = make(QStringLiteral("&Quit"), QKeySequence::Quit, QStyle::SP_DialogCloseButton);
+    m_open = make(QStringLiteral("&Open Preset…"), QKeySequence::Open, atelierIcon("open-preset"));
+    m_save = make(QStringLiteral("&Save"), QKeySequence::Save, atelierIcon("save"));
+    m_saveAs = make(QStringLiteral("Save &As…"), QKeySequence::SaveAs, atelierIcon("save-as"));
+    m_quit = make(QStringLiteral("&Quit"), QKeySequence::Quit, atelierIcon("quit"));
     connect(m_new, &QAction::triggered, this, [this] {
         if (maybeSave())
             newPreset();
@@ -160,7 +160,8 @@ void MainWindow::createActions()
     connect(m_save, &QAction::triggered, this, &MainWindow::save);
     connect(m_saveAs, &QAction::triggered, this, &MainWindow::saveAs);
     connect(m_quit, &QAction::triggered, this, &QWidget::close);
-    m_exportAll = new QAction(QStringLiteral("&Export All Figures of Run…"), this);
+    m_exportAll =
+        new QAction(atelierIcon("export"), QStringLiteral("&Export All Figures of Run…"), this);
     m_exportAll->setToolTip(QStringLiteral("Curves, confusion matrix, mistakes, model diagram and "
                                            "class counts of the run shown in Evaluate, with "
                                            "their CSV data"));
@@ -168,7 +169,7 @@ void MainWindow::createActions()
 
     m_undo = m_document->undoStack()->createUndoAction(this, QStringLiteral("&Undo"));
     m_undo->setShortcut(QKeySequence::Undo);
-    m_undo->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
+    m_undo->setIcon(atelierIcon("undo"));
     m_redo = m_document->undoStack()->createRedoAction(this, QStringLiteral("&Redo"));
     // The platform's redo keys, plus Ctrl+Shift+Z, which people expect everywhere on Linux.
     QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
@@ -176,10 +177,10 @@ void MainWindow::createActions()
     if (!redoKeys.contains(ctrlShiftZ))
         redoKeys << ctrlShiftZ;
     m_redo->setShortcuts(redoKeys);
-    m_redo->setIcon(style()->standardIcon(QStyle::SP_ArrowForward));
+    m_redo->setIcon(atelierIcon("redo"));
 
-    m_train =
-        make(QStringLiteral("&Train"), QKeySequence(Qt::CTRL | Qt::Key_T), QStyle::SP_MediaPlay);
+    m_train = make(QStringLiteral("&Train"), QKeySequence(Qt::CTRL | Qt::Key_T),
+                   atelierIcon("train", IconTone::Accent));
     connect(m_train, &QAction::triggered, this, [this] {
         showTab(Tab::Train);
         QString why;

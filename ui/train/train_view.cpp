@@ -11,6 +11,7 @@
 #include "ui/train/train_settings_form.h"
 #include "ui/train/training_controller.h"
 #include "ui/train/training_curves.h"
+#include "ui/widgets/icons.h"
 #include "ui/widgets/layer_text.h"
 
 #include <QDir>
@@ -135,10 +136,9 @@ QWidget* TrainView::buildControls()
     sessionLayout->addWidget(new QLabel(QStringLiteral("Threads")), 1, 0);
     sessionLayout->addWidget(m_threads, 1, 1);
 
-    m_start = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), QStringLiteral("Start"));
-    m_pause =
-        new QPushButton(style()->standardIcon(QStyle::SP_MediaPause), QStringLiteral("Pause"));
-    m_stop = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), QStringLiteral("Stop"));
+    m_start = new QPushButton(atelierIcon("train", IconTone::Accent), QStringLiteral("Start"));
+    m_pause = new QPushButton(atelierIcon("pause"), QStringLiteral("Pause"));
+    m_stop = new QPushButton(atelierIcon("stop"), QStringLiteral("Stop"));
     m_stop->setToolTip(QStringLiteral("Stop after the current batch; the best weights are kept "
                                       "and the run folder is written"));
     connect(m_start, &QPushButton::clicked, this, [this] {
@@ -153,8 +153,7 @@ QWidget* TrainView::buildControls()
             m_controller->pause();
     });
     connect(m_stop, &QPushButton::clicked, m_controller, &TrainingController::stop);
-    m_resumeRun = new QPushButton(style()->standardIcon(QStyle::SP_MediaSeekForward),
-                                  QStringLiteral("Resume Run"));
+    m_resumeRun = new QPushButton(atelierIcon("resume"), QStringLiteral("Resume Run"));
     connect(m_resumeRun, &QPushButton::clicked, this, [this] {
         QString why;
         if (!resumeSelectedRun(&why))
@@ -305,7 +304,7 @@ void TrainView::updateButtons()
                            .arg(selected.front()->name));
     const bool paused = m_controller->isPaused();
     m_pause->setText(paused ? QStringLiteral("Resume") : QStringLiteral("Pause"));
-    m_pause->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+    m_pause->setIcon(atelierIcon(paused ? QStringLiteral("resume") : QStringLiteral("pause")));
 }
 
 void TrainView::selectRuns(const QList<int>& rows)
