@@ -21,8 +21,9 @@ packages=(
   # a single-node Slurm on localhost for the cluster tests (scripts/slurm/start-local.sh)
   slurm-wlm munge
   # the Debian package: dpkg-shlibdeps computes its dependencies; its desktop entry and
-  # AppStream metainfo are validated (scripts/package.sh, tests/package/check_deb.sh)
-  dpkg-dev desktop-file-utils appstream
+  # AppStream metainfo are validated, and lintian checks the package against Debian policy
+  # (scripts/package.sh, tests/package/check_deb.sh)
+  dpkg-dev desktop-file-utils appstream lintian
 )
 
 missing=()

@@ -33,6 +33,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
+step "lintian"
+if command -v lintian >/dev/null; then
+    # Errors and warnings fail; info tags (hardening flags of a CMake build, .comment
+    # sections) are reported only.
+    lintian --fail-on error,warning --tag-display-limit 0 "$deb"
+else
+    echo "lintian is not installed: skipped"
+fi
+
 step "install $deb"
 apt-get install -y "$deb"
 
