@@ -36,19 +36,6 @@ double secondsBetween(Clock::time_point from, Clock::time_point to)
 
 } // namespace
 
-std::string runStatusName(RunStatus status)
-{
-    switch (status) {
-    case RunStatus::Completed:
-        return "completed";
-    case RunStatus::Interrupted:
-        return "interrupted";
-    case RunStatus::Diverged:
-        return "diverged";
-    }
-    return "unknown";
-}
-
 // What one pass over the training set leaves for the epoch's record.
 struct EpochPass
 {

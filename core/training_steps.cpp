@@ -1,5 +1,5 @@
 // Training-step pieces shared by the loop: optimizer, augmentation, weight copies, data
-// fingerprint.
+// fingerprint, and the names of how a run ended.
 #include "internal/training_steps.h"
 
 #include "random.h"
@@ -8,6 +8,19 @@
 
 namespace atelier {
 namespace F = torch::nn::functional;
+
+std::string runStatusName(RunStatus status)
+{
+    switch (status) {
+    case RunStatus::Completed:
+        return "completed";
+    case RunStatus::Interrupted:
+        return "interrupted";
+    case RunStatus::Diverged:
+        return "diverged";
+    }
+    return "unknown";
+}
 
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerConfig& config,
                                                        LayerStack& module)

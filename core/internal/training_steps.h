@@ -4,6 +4,7 @@
 
 #include "../dataset.h"
 #include "../preset.h"
+#include "../training.h"
 #include "network_impl.h"
 
 #include <memory>
