@@ -131,6 +131,12 @@ public:
         return find(key) ? real(key, low, high) : 0.0;
     }
 
+    std::uint64_t optionalWhole(const std::string& key, std::uint64_t low,
+                                std::uint64_t high) const
+    {
+        return find(key) ? whole(key, low, high) : 0;
+    }
+
 private:
     const json& m_object;
     const std::string& m_path;
@@ -395,6 +401,13 @@ RunMetrics parseRunMetricsJson(const std::string& text, const std::string& path)
     r.testCount = std::int64_t(keys.whole("test_count", 0, std::uint64_t(kMaxSplitImages)));
     r.transform.scale = float(keys.real("pixel_scale", kMinPixelScale, kMaxPixelScale));
     r.transform.shift = float(keys.real("pixel_shift", -kMaxPixelShift, kMaxPixelShift));
+    r.threads = int(keys.optionalWhole("threads", 0, 1u << 20));
+    r.evalSamplesPerSecond = keys.optionalReal("eval_samples_per_second", 0, kMaxReal);
+    r.devCount = std::int64_t(keys.optionalWhole("dev_count", 0, std::uint64_t(kMaxSplitImages)));
+    r.limit = keys.optionalWhole("limit", 0, std::uint64_t(kMaxSplitImages));
+    r.dataDirectory = keys.optionalText("data_directory");
+    r.torchVersion = keys.optionalText("torch_version");
+    r.atelierVersion = keys.optionalText("atelier_version");
     return r;
 }
 

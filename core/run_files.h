@@ -29,6 +29,13 @@ struct RunMetrics
     int batchSize = 0;
     std::int64_t trainCount = 0, testCount = 0;
     PixelTransform transform;
+    // Optional (older folders may lack them; 0 or "" then): what reports show of the run's
+    // machine and data.
+    int threads = 0;
+    double evalSamplesPerSecond = 0;
+    std::int64_t devCount = 0;
+    std::uint64_t limit = 0;
+    std::string dataDirectory, torchVersion, atelierVersion;
 };
 
 // Whether a loss (or a confidence) may be NaN or infinite: only in a run that diverged.

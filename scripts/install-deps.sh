@@ -24,6 +24,8 @@ packages=(
   # AppStream metainfo are validated, and lintian checks the package against Debian policy
   # (scripts/package.sh, tests/package/check_deb.sh)
   dpkg-dev desktop-file-utils appstream lintian
+  # reports: poppler renders a PDF report's page to check it is not blank (tests/tst_report)
+  poppler-utils
 )
 
 missing=()

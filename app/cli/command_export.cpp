@@ -8,13 +8,12 @@
 #include "core/errors.h"
 #include "core/run_folder.h"
 #include "core/sweep_folder.h"
+#include "offscreen_rendering.h"
 #include "ui/export/run_figures.h"
 #include "ui/export/search_figures.h"
 
-#include <QApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <clocale>
 #include <iostream>
 #include <memory>
 
@@ -33,14 +32,7 @@ struct ExportOptions
 
 int runExport(const ExportOptions& options)
 {
-    // Rendering needs a QApplication but never a window: no display required.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    static int argc = 1;
-    static char name[] = "atelier-cli";
-    static char* argv[] = {name, nullptr};
-    QApplication app(argc, argv);
-    std::setlocale(LC_NUMERIC, "C"); // QApplication took the environment's; core needs "C"
+    const auto app = startOffscreenApplication();
 
     const auto format = ui::figureFormatFromName(QString::fromStdString(options.format));
     const QString folder = QString::fromStdString(options.run);
@@ -56,14 +48,8 @@ int runExport(const ExportOptions& options)
     }
     const RunRecord record = loadRun(options.run);
     // The images and class counts come from the dataset; without it those figures are skipped.
-    std::shared_ptr<const FashionMnist> data;
-    const std::string dataDirectory = resolveDataDirectory(options.dataDirectory);
-    try {
-        data = std::make_shared<const FashionMnist>(loadFashionMnist(dataDirectory));
-    } catch (const DataError& error) {
-        std::cerr << "atelier-cli: " << error.what()
-                  << "\n(the misclassified-images and class-distribution figures are left out)\n";
-    }
+    const std::shared_ptr<const FashionMnist> data = datasetForFigures(
+        options.dataDirectory, "the misclassified-images and class-distribution figures");
     const QStringList written =
         ui::exportRunFigures(ui::RunData::fromRecord(record), data, out, figureOptions);
     for (const QString& path : written)

@@ -27,6 +27,7 @@ Command addSummaryCommand(CLI::App& app);
 Command addTrainCommand(CLI::App& app);
 Command addEvalCommand(CLI::App& app);
 Command addExportCommand(CLI::App& app);
+Command addReportCommand(CLI::App& app);
 Command addSweepCommand(CLI::App& app);
 Command addLabCommand(CLI::App& app);
 

@@ -4,6 +4,7 @@
 #include <QHelpEvent>
 #include <QPainter>
 #include <QToolTip>
+#include <algorithm>
 #include <cmath>
 
 namespace atelier::ui {
@@ -64,7 +65,12 @@ ImageGridWidget::Layout ImageGridWidget::layoutFor(const QRect& area) const
     if (scale >= 1.0)
         scale = std::floor(scale);
     layout.scale = scale;
-    layout.cell = QSizeF(std::max(m_set->cols * scale, 60.0), m_set->rows * scale + captionHeight);
+    // Cells wider than their image where the area has room: captions ("Ankle boot → Sandal
+    // 97%") are wider than a small image.
+    const double imageWidth = m_set->cols * scale;
+    const double perColumn = double(area.width() - kPadding * (m_columns + 1)) / m_columns;
+    layout.cell = QSizeF(std::max({imageWidth, 60.0, std::min(perColumn, imageWidth * 1.5)}),
+                         m_set->rows * scale + captionHeight);
     const QSizeF total((layout.cell.width() + kPadding) * m_columns - kPadding,
                        (layout.cell.height() + kPadding) * rows - kPadding);
     layout.origin =

@@ -28,15 +28,6 @@ namespace {
 // Screen pixels per inch: a figure of W×H pixels is W×H at 96 dpi in the PDF.
 constexpr int kDotsPerInch = 96;
 
-void paintOn(QPainter& painter, const QSize& size, const FigurePainter& paint)
-{
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setRenderHint(QPainter::TextAntialiasing);
-    const QRectF area(0, 0, size.width(), size.height());
-    painter.fillRect(area, QApplication::palette().color(QPalette::Base));
-    paint(painter, area);
-}
-
 // Asks for a file and a size; returns false when cancelled.
 bool askExport(QWidget* parent, const QString& baseName, QSize& size, QString& path)
 {
@@ -70,6 +61,15 @@ bool askExport(QWidget* parent, const QString& baseName, QSize& size, QString& p
 }
 
 } // namespace
+
+void paintOn(QPainter& painter, const QSize& size, const FigurePainter& paint)
+{
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    const QRectF area(0, 0, size.width(), size.height());
+    painter.fillRect(area, QApplication::palette().color(QPalette::Base));
+    paint(painter, area);
+}
 
 std::optional<FigureFormat> figureFormatFromName(const QString& name)
 {

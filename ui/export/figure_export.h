@@ -26,6 +26,10 @@ QString figureSuffix(FigureFormat format);
 
 using FigurePainter = std::function<void(QPainter& painter, const QRectF& area)>;
 
+// Paints a figure of `size` pixels at the painter's origin: the palette's base colour, then
+// `paint` (what every exported figure and report figure goes through).
+void paintOn(QPainter& painter, const QSize& size, const FigurePainter& paint);
+
 // Paints a figure of `size` pixels (PDF: the same size at 96 dpi) on the palette's base
 // colour. Throws atelier::InputError naming the path when the file cannot be written.
 void writeFigure(const QString& path, FigureFormat format, const QSize& size, const QString& title,

@@ -25,15 +25,6 @@ namespace {
 constexpr int kErrorColumns = 8;
 constexpr int kErrorRows = 5;
 
-// A class name for a label read from a file: "?" outside the ten classes (the run folder's
-// reader refuses such labels; the figure does not rely on that alone).
-QString labelName(int label)
-{
-    if (label < 0 || label >= kNumClasses)
-        return QStringLiteral("?");
-    return qs(fashionMnistClassNames()[std::size_t(label)]);
-}
-
 QString modelCsv(const ModelSpec& spec)
 {
     const ModelReport report = analyzeModel(spec, kNumClasses);
@@ -48,59 +39,93 @@ QString modelCsv(const ModelSpec& spec)
 
 } // namespace
 
-QStringList exportRunFigures(const RunData& run, std::shared_ptr<const FashionMnist> data,
-                             const QString& directory, const FigureOptions& options)
+// The run folder's reader refuses labels outside the ten classes; the figures do not rely on
+// that alone.
+QString labelName(int label)
 {
-    if (!QDir().mkpath(directory))
-        throw InputError(directory.toStdString() + ": cannot create the folder");
-    FigureWriter out(directory, options);
+    if (label < 0 || label >= kNumClasses)
+        return QStringLiteral("?");
+    return qs(fashionMnistClassNames()[std::size_t(label)]);
+}
+
+QString mistakeCaption(const Misclassification& mistake)
+{
+    const QString percent = std::isfinite(mistake.confidence)
+                                ? QString::number(std::lround(mistake.confidence * 100))
+                                : QStringLiteral("?");
+    return QStringLiteral("%1\n→ %2 %3%")
+        .arg(labelName(mistake.trueLabel), labelName(mistake.predicted))
+        .arg(percent);
+}
+
+std::vector<PreparedFigure> prepareRunFigures(const RunData& run,
+                                              std::shared_ptr<const FashionMnist> data,
+                                              const FigureOptions& options)
+{
+    std::vector<PreparedFigure> figures;
     const QString subject = run.name;
+    auto add = [&figures](QString name, QString title, FigurePainter paint, QString csv,
+                          QSize size = {}) {
+        figures.push_back(
+            {std::move(name), std::move(title), size, std::move(paint), std::move(csv)});
+    };
+    // Each chart is its own widget, kept alive by the painter that draws it.
+    auto curveFigure = [&](const QString& name, const QString& title,
+                           const std::function<void(CurveChart*)>& setUp) {
+        auto chart = std::make_shared<CurveChart>();
+        chart->resize(options.size);
+        setUp(chart.get());
+        add(
+            name, title,
+            [chart](QPainter& p, const QRectF& area) { chart->renderFigure(&p, area); },
+            chart->toCsv());
+    };
 
     const TrainingCurves curves = trainingCurves({&run}, options.smoothing);
-    CurveChart chart;
-    chart.resize(options.size);
-    titleLossChart(&chart);
-    chart.setCurves(curves.loss, curves.markers);
-    out.chart(QStringLiteral("loss"), QStringLiteral("%1: loss").arg(subject), chart);
-    titleAccuracyChart(&chart);
-    chart.setCurves(curves.accuracy, curves.markers);
-    out.chart(QStringLiteral("accuracy"), QStringLiteral("%1: accuracy").arg(subject), chart);
-    chart.setYLimits(std::nullopt, std::nullopt);
-    if (!run.batchLosses.empty()) {
-        titleBatchChart(&chart);
-        chart.setCurves(curves.batchLoss);
-        out.chart(QStringLiteral("batch_loss"), QStringLiteral("%1: loss per batch").arg(subject),
-                  chart);
-    }
+    curveFigure(QStringLiteral("loss"), QStringLiteral("%1: loss").arg(subject),
+                [&](CurveChart* chart) {
+                    titleLossChart(chart);
+                    chart->setCurves(curves.loss, curves.markers);
+                });
+    curveFigure(QStringLiteral("accuracy"), QStringLiteral("%1: accuracy").arg(subject),
+                [&](CurveChart* chart) {
+                    titleAccuracyChart(chart);
+                    chart->setCurves(curves.accuracy, curves.markers);
+                });
+    if (!run.batchLosses.empty())
+        curveFigure(QStringLiteral("batch_loss"), QStringLiteral("%1: loss per batch").arg(subject),
+                    [&](CurveChart* chart) {
+                        titleBatchChart(chart);
+                        chart->setCurves(curves.batchLoss);
+                    });
 
     if (run.hasResult) {
-        ConfusionMatrixWidget matrix;
-        matrix.setMatrix(run.test.confusion,
-                         QStringLiteral("Confusion matrix, test set (%1)").arg(subject));
         const QSize square(std::min(options.size.width(), options.size.height()) * 5 / 4,
                            std::min(options.size.width(), options.size.height()));
-        auto paintMatrix = [&matrix](QPainter& p, const QRectF& area) {
-            matrix.paintMatrix(p, area);
-        };
-        out.figure(QStringLiteral("confusion"), QStringLiteral("%1: confusion matrix").arg(subject),
-                   paintMatrix, square);
-        out.csv(QStringLiteral("confusion"), matrix.toCsv());
-        matrix.setRowNormalized(true);
-        out.figure(QStringLiteral("confusion_percent"),
-                   QStringLiteral("%1: confusion matrix, row %").arg(subject), paintMatrix, square);
+        for (const bool percent : {false, true}) {
+            auto matrix = std::make_shared<ConfusionMatrixWidget>();
+            matrix->setMatrix(run.test.confusion,
+                              QStringLiteral("Confusion matrix, test set (%1)").arg(subject));
+            matrix->setRowNormalized(percent);
+            add(
+                percent ? QStringLiteral("confusion_percent") : QStringLiteral("confusion"),
+                percent ? QStringLiteral("%1: confusion matrix, row %").arg(subject)
+                        : QStringLiteral("%1: confusion matrix").arg(subject),
+                [matrix](QPainter& p, const QRectF& area) { matrix->paintMatrix(p, area); },
+                percent ? QString() : matrix->toCsv(), square);
+        }
     }
 
-    const ModelSpec& spec = run.preset.model;
-    const ModelReport report = analyzeModel(spec, kNumClasses);
-    const QSize diagramSize(std::max(640, options.size.width() / 2), modelDiagramHeight(spec) + 20);
-    out.figure(
+    const auto spec = std::make_shared<ModelSpec>(run.preset.model);
+    const auto report = std::make_shared<ModelReport>(analyzeModel(*spec, kNumClasses));
+    add(
         QStringLiteral("model"), QStringLiteral("%1: model").arg(subject),
-        [&](QPainter& p, const QRectF& area) {
-            paintModelDiagram(p, area.adjusted(0, 10, 0, -10), spec, report,
+        [spec, report](QPainter& p, const QRectF& area) {
+            paintModelDiagram(p, area.adjusted(0, 10, 0, -10), *spec, *report,
                               QApplication::palette());
         },
-        diagramSize);
-    out.csv(QStringLiteral("model"), modelCsv(spec));
+        modelCsv(*spec),
+        QSize(std::max(640, options.size.width() / 2), modelDiagramHeight(*spec) + 20));
 
     if (data && run.hasResult && !run.test.misclassified.empty()) {
         std::vector<Misclassification> errors = run.test.misclassified;
@@ -109,26 +134,22 @@ QStringList exportRunFigures(const RunData& run, std::shared_ptr<const FashionMn
         std::vector<GridEntry> entries;
         QString csv = QStringLiteral("index,true,predicted,confidence\n");
         for (const Misclassification& e : errors) {
-            const QString percent = std::isfinite(e.confidence)
-                                        ? QString::number(std::lround(e.confidence * 100))
-                                        : QStringLiteral("?");
-            entries.push_back({e.index, QStringLiteral("%1\n→ %2 %3%")
-                                            .arg(labelName(e.trueLabel), labelName(e.predicted))
-                                            .arg(percent)});
+            entries.push_back({e.index, mistakeCaption(e)});
             csv += QStringLiteral("%1,%2,%3,%4\n")
                        .arg(e.index)
                        .arg(labelName(e.trueLabel), labelName(e.predicted))
                        .arg(double(e.confidence), 0, 'f', 4);
         }
-        ImageGridWidget grid;
-        grid.setImages(data, &data->test, std::move(entries), kErrorColumns,
-                       QStringLiteral("test"));
-        out.figure(QStringLiteral("misclassified"),
-                   QStringLiteral("%1: most confident mistakes (true→predicted)").arg(subject),
-                   [&grid](QPainter& p, const QRectF& area) {
-                       grid.paintGrid(p, area.toRect().adjusted(8, 8, -8, -8));
-                   });
-        out.csv(QStringLiteral("misclassified"), csv);
+        auto grid = std::make_shared<ImageGridWidget>();
+        grid->setImages(data, &data->test, std::move(entries), kErrorColumns,
+                        QStringLiteral("test"));
+        add(
+            QStringLiteral("misclassified"),
+            QStringLiteral("%1: most confident mistakes (true→predicted)").arg(subject),
+            [grid](QPainter& p, const QRectF& area) {
+                grid->paintGrid(p, area.toRect().adjusted(8, 8, -8, -8));
+            },
+            csv);
     }
 
     if (data) {
@@ -138,16 +159,31 @@ QStringList exportRunFigures(const RunData& run, std::shared_ptr<const FashionMn
         for (const std::string& name : fashionMnistClassNames())
             classes << qs(name);
         auto counts = [](const ClassCounts& c) { return QList<qint64>(c.begin(), c.end()); };
-        ClassDistributionChart bars;
-        bars.resize(options.size);
-        bars.setData(
+        auto bars = std::make_shared<ClassDistributionChart>();
+        bars->resize(options.size);
+        bars->setData(
             QStringLiteral("Images per class"), classes,
             {{QStringLiteral("train"), counts(classCounts(data->train.labels, split.train))},
              {QStringLiteral("dev"), counts(classCounts(data->train.labels, split.dev))},
              {QStringLiteral("test"), counts(classCounts(data->test.labels))}});
-        out.figure(QStringLiteral("class_distribution"), QStringLiteral("Images per class"),
-                   [&bars](QPainter& p, const QRectF& area) { bars.renderFigure(&p, area); });
-        out.csv(QStringLiteral("class_distribution"), bars.toCsv());
+        add(
+            QStringLiteral("class_distribution"), QStringLiteral("Images per class"),
+            [bars](QPainter& p, const QRectF& area) { bars->renderFigure(&p, area); },
+            bars->toCsv());
+    }
+    return figures;
+}
+
+QStringList exportRunFigures(const RunData& run, std::shared_ptr<const FashionMnist> data,
+                             const QString& directory, const FigureOptions& options)
+{
+    if (!QDir().mkpath(directory))
+        throw InputError(directory.toStdString() + ": cannot create the folder");
+    FigureWriter out(directory, options);
+    for (const PreparedFigure& figure : prepareRunFigures(run, data, options)) {
+        out.figure(figure.name, figure.title, figure.paint, figure.size);
+        if (!figure.csv.isEmpty())
+            out.csv(figure.name, figure.csv);
     }
     // The Inside view's figures (nothing when the run has no layer statistics).
     return out.written() + exportInsideFigures(run, directory, options);

@@ -12,6 +12,7 @@
 
 #include <QStringList>
 #include <memory>
+#include <vector>
 
 namespace atelier::ui {
 
@@ -21,6 +22,30 @@ struct FigureOptions
     QSize size{1200, 800};
     double smoothing = 0.9; // of the batch-loss curve, as the Train view starts
 };
+
+// A figure ready to write: what it is called (its file name without suffix), its title, its
+// size (invalid: FigureOptions::size), the painter (which keeps what it draws alive) and the
+// CSV behind it (empty: none).
+struct PreparedFigure
+{
+    QString name;
+    QString title;
+    QSize size;
+    FigurePainter paint;
+    QString csv;
+};
+
+// The run's own figures, in the order exportRunFigures writes them: loss, accuracy,
+// batch_loss (when recorded), confusion and confusion_percent (with a result), model,
+// misclassified and class_distribution (with `data`). Reports pick from these.
+std::vector<PreparedFigure> prepareRunFigures(const RunData& run,
+                                              std::shared_ptr<const FashionMnist> data,
+                                              const FigureOptions& options);
+
+// A class's name for a label read from a file; "?" outside the ten classes.
+QString labelName(int label);
+// "Shirt\n→ T-shirt/top 97%": a mistake's caption under its image.
+QString mistakeCaption(const Misclassification& mistake);
 
 // Returns the files written, figures and CSVs. `data` may be null: the figures that show
 // images or class counts are then left out. Throws InputError when a file cannot be written.

@@ -12,6 +12,7 @@
 #include "ui/preset/preset_document.h"
 #include "ui/preset/preset_library.h"
 #include "ui/preset/preset_problems_panel.h"
+#include "ui/report/report_export.h"
 #include "ui/runs/run_catalog.h"
 #include "ui/search/search_view.h"
 #include "ui/search/sweep_draft.h"
@@ -45,7 +46,7 @@ namespace atelier::ui {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_document(new PresetDocument(this)),
       m_dataset(new DatasetController(this)), m_training(new TrainingController(this)),
-      m_catalog(new RunCatalog(m_training, this))
+      m_catalog(new RunCatalog(m_training, this)), m_reportExport(new ReportExport(this))
 {
     m_tabs = new QTabWidget;
     m_tabs->setDocumentMode(true);
@@ -88,6 +89,14 @@ MainWindow::MainWindow(QWidget* parent)
     auto showMessage = [this](const QString& message) { statusBar()->showMessage(message, 15000); };
     connect(m_trainView, &TrainView::statusMessage, this, showMessage);
     connect(m_searchView, &SearchView::statusMessage, this, showMessage);
+    connect(m_reportExport, &ReportExport::finished, this,
+            [this](bool ok, const QString& path, const QString& message) {
+                if (ok)
+                    statusBar()->showMessage(QStringLiteral("Wrote the report %1").arg(path),
+                                             15000);
+                else
+                    QMessageBox::warning(this, QStringLiteral("Export Report"), message);
+            });
     connect(m_searchView, &SearchView::showTrainView, this, [this] { showTab(Tab::Train); });
     connect(m_searchView, &SearchView::showEvaluateView, this, [this] { showTab(Tab::Evaluate); });
     connect(m_searchView, &SearchView::openPresetRequested, this, &MainWindow::openPresetUnsaved);
@@ -166,6 +175,11 @@ void MainWindow::createActions()
                                            "class counts of the run shown in Evaluate, with "
                                            "their CSV data"));
     connect(m_exportAll, &QAction::triggered, this, &MainWindow::exportAllFigures);
+    m_exportReport = new QAction(atelierIcon("report"), QStringLiteral("Export &Report…"), this);
+    m_exportReport->setToolTip(
+        QStringLiteral("One HTML or PDF file: the selected run in full, the selected runs "
+                       "compared, or (from the Search tab) the search"));
+    connect(m_exportReport, &QAction::triggered, this, &MainWindow::exportReportWithDialog);
 
     m_undo = m_document->undoStack()->createUndoAction(this, QStringLiteral("&Undo"));
     m_undo->setShortcut(QKeySequence::Undo);
@@ -217,6 +231,7 @@ void MainWindow::createMenus()
     file->addAction(m_saveAs);
     file->addSeparator();
     file->addAction(m_exportAll);
+    file->addAction(m_exportReport);
     file->addSeparator();
     file->addAction(m_quit);
 

@@ -19,6 +19,7 @@ class DatasetController;
 class ModelView;
 class PresetDocument;
 class PresetProblemsPanel;
+class ReportExport;
 class RunCatalog;
 class SearchView;
 class EvaluateView;
@@ -79,6 +80,15 @@ public:
     QDockWidget* problemsDock() const { return m_problemsDock; }
     QAction* trainAction() const { return m_train; }
 
+    // File ▸ Export Report without its dialogs. The folders a report covers now: the open
+    // search when the Search tab is shown, else the selected runs that have finished; empty
+    // with the reason when there are none.
+    QStringList reportFolders(QString* whyNot) const;
+    // Starts writing the report of reportFolders() to `path` (.html or .pdf) through
+    // atelier-cli; false, with the reason in the status bar, when it cannot start.
+    bool exportReport(const QString& path);
+    ReportExport* reportExport() const { return m_reportExport; }
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
@@ -99,6 +109,7 @@ private:
     bool maybeStopWork(); // asks whether a running training or search may stop
     void stopWork();
     void exportAllFigures();
+    void exportReportWithDialog();
 
     PresetDocument* m_document;
     DatasetController* m_dataset;
@@ -122,6 +133,8 @@ private:
     QAction* m_saveAs = nullptr;
     QAction* m_quit = nullptr;
     QAction* m_exportAll = nullptr;
+    QAction* m_exportReport = nullptr;
+    ReportExport* m_reportExport = nullptr;
     QAction* m_undo = nullptr;
     QAction* m_redo = nullptr;
     QAction* m_train = nullptr;

@@ -7,11 +7,15 @@
 #include "ui/preset/preset_document.h"
 #include "ui/preset/preset_library.h"
 #include "ui/preset/preset_problems_panel.h"
+#include "ui/report/report_export.h"
 #include "ui/runs/run_catalog.h"
+#include "ui/search/search_view.h"
+#include "ui/search/sweep_monitor.h"
 #include "ui/studio/main_window.h"
 #include "ui/studio/settings_keys.h"
 #include "ui/widgets/layer_text.h"
 
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -198,6 +202,62 @@ void MainWindow::exportAllFigures()
     } catch (const std::exception& error) {
         QMessageBox::warning(this, QStringLiteral("Export All Figures"), error.what());
     }
+}
+
+QStringList MainWindow::reportFolders(QString* whyNot) const
+{
+    if (currentTab() == Tab::Search) {
+        if (m_searchView->monitor()->isOpen())
+            return {m_searchView->monitor()->directory()};
+        *whyNot = QStringLiteral("Open or run a search first: the report covers the search "
+                                 "the Search tab shows.");
+        return {};
+    }
+    QStringList folders;
+    for (const std::shared_ptr<RunData>& run : m_catalog->selectedRuns())
+        if (run->hasResult && !run->folder.isEmpty())
+            folders << run->folder;
+    if (folders.isEmpty())
+        *whyNot = QStringLiteral("Select a finished run in the Train view's run list (several "
+                                 "for a comparison), or show a search in the Search tab.");
+    return folders;
+}
+
+bool MainWindow::exportReport(const QString& path)
+{
+    QString whyNot;
+    const QStringList folders = reportFolders(&whyNot);
+    if (folders.isEmpty() ||
+        !m_reportExport->start(folders, path, m_dataset->directory(), &whyNot)) {
+        statusBar()->showMessage(whyNot, 10000);
+        return false;
+    }
+    statusBar()->showMessage(QStringLiteral("Writing the report %1…").arg(path));
+    return true;
+}
+
+void MainWindow::exportReportWithDialog()
+{
+    QString whyNot;
+    const QStringList folders = reportFolders(&whyNot);
+    if (folders.isEmpty()) {
+        QMessageBox::information(this, QStringLiteral("Export Report"), whyNot);
+        return;
+    }
+    const QString proposed =
+        folders.size() == 1
+            ? QDir(folders.front()).filePath(QStringLiteral("report.html"))
+            : QDir(QFileInfo(folders.front()).path()).filePath(QStringLiteral("comparison.html"));
+    QString filter;
+    QString path = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Export Report"), proposed,
+        QStringLiteral("HTML report, opens in any browser (*.html);;PDF report (*.pdf)"), &filter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += filter.contains(QStringLiteral("*.pdf")) ? QStringLiteral(".pdf")
+                                                         : QStringLiteral(".html");
+    exportReport(path);
 }
 
 void MainWindow::rebuildShippedMenu()
