@@ -5,10 +5,15 @@
 #include "core/text_format.h"
 #include "support/training_fixture.h"
 #include "ui/model/layer_mime.h"
+#include "ui/model/layer_palette_model.h"
 #include "ui/preset/preset_document.h"
+#include "ui/widgets/layer_text.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QIcon>
+#include <QImage>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -243,6 +248,33 @@ private Q_SLOTS:
         QCOMPARE(cell(model, 2, LayerStackModel::OutputColumn), QStringLiteral("10"));
         QCOMPARE(cell(model, 2, LayerStackModel::ParamsColumn), QStringLiteral("216,330"));
         QVERIFY(m_document->invalidReason().isEmpty());
+    }
+
+    // Each layer type has its own icon from our set, drawn in the type's diagram colour, and
+    // no two types share a picture.
+    void paletteShowsEachTypesOwnIcon()
+    {
+        const LayerPaletteModel palette;
+        QSet<QByteArray> pictures;
+        for (int row = 0; row < palette.rowCount(); ++row) {
+            const QModelIndex index = palette.index(row);
+            const QIcon icon = palette.data(index, Qt::DecorationRole).value<QIcon>();
+            const QString type = QString::fromStdString(layerTypeName(palette.typeAt(row)));
+            QVERIFY2(!icon.isNull(), qPrintable(type));
+            QCOMPARE(icon.name(), QStringLiteral("layer-") + type);
+            const QImage image =
+                icon.pixmap(24, 24).toImage().convertToFormat(QImage::Format_ARGB32);
+            QColor strongest;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    if (image.pixelColor(x, y).alpha() == 255)
+                        strongest = image.pixelColor(x, y);
+            QVERIFY2(strongest.isValid(), qPrintable(type + ": nothing drawn"));
+            QCOMPARE(strongest.rgb(), layerTypeColor(palette.typeAt(row)).rgb());
+            pictures.insert(
+                QByteArray(reinterpret_cast<const char*>(image.constBits()), image.sizeInBytes()));
+        }
+        QCOMPARE(pictures.size(), palette.rowCount());
     }
 
 private:

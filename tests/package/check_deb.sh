@@ -62,6 +62,13 @@ atelier-cli train /usr/share/atelier/presets/mlp_small.yaml --epochs 1 --limit 6
     --out "$work/runs" --quiet | tee "$work/train"
 ls "$work"/runs/*/metrics.json >/dev/null
 
+step "a report of that run, HTML and PDF"
+run_dir=$(ls -d "$work"/runs/*/)
+atelier-cli report "$run_dir" --out "$work/report.html"
+grep -q "<svg" "$work/report.html"
+atelier-cli report "$run_dir" --out "$work/report.pdf"
+head -c 5 "$work/report.pdf" | grep -q "%PDF-"
+
 step "studio --version under xvfb-run"
 xvfb-run -a atelier --version | tee "$work/studio"
 grep -q "^atelier [0-9]" "$work/studio"
@@ -82,6 +89,9 @@ else
     echo "appstreamcli is not installed: skipped"
 fi
 ls /usr/share/icons/hicolor/scalable/apps/io.github.atelier.Atelier.svg
+for size in 16 22 24 32 48 64 128 256; do
+    ls /usr/share/icons/hicolor/${size}x${size}/apps/io.github.atelier.Atelier.png
+done
 
 step "remove"
 apt-get remove -y atelier

@@ -2,28 +2,10 @@
 #include "ui/model/layer_palette_model.h"
 
 #include "ui/model/layer_mime.h"
+#include "ui/widgets/icons.h"
 #include "ui/widgets/layer_text.h"
 
-#include <QPainter>
-#include <QPixmap>
-
 namespace atelier::ui {
-namespace {
-
-QPixmap swatch(const QColor& colour)
-{
-    QPixmap pixmap(14, 14);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(colour.darker(130));
-    painter.setBrush(colour);
-    painter.drawRoundedRect(QRectF(1, 1, 12, 12), 3, 3);
-    return pixmap;
-}
-
-} // namespace
-
 LayerPaletteModel::LayerPaletteModel(QObject* parent) : QAbstractListModel(parent)
 {
     for (LayerType type : allLayerTypes())
@@ -47,7 +29,9 @@ QVariant LayerPaletteModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         return layerTypeHelp(type);
     case Qt::DecorationRole:
-        return swatch(layerTypeColor(type));
+        // The type's own icon (resources/icons/layer-<type>.svg) in its diagram colour.
+        return atelierIcon(QStringLiteral("layer-") + qs(layerTypeName(type)),
+                           layerTypeColor(type));
     }
     return {};
 }

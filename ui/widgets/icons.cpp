@@ -11,6 +11,7 @@
 #include <QPalette>
 #include <QPixmap>
 #include <QSvgRenderer>
+#include <optional>
 
 // atelier_ui is a static library: the linker drops the resource's object file unless something
 // refers to it, so this file (linked whenever an icon is used) registers it.
@@ -45,7 +46,9 @@ QByteArray svgSource(const QString& name)
 class TintedSvgEngine : public QIconEngine
 {
 public:
-    TintedSvgEngine(QString name, IconTone tone) : m_name(std::move(name)), m_tone(tone) {}
+    TintedSvgEngine(QString name, IconTone tone, std::optional<QColor> fixed = std::nullopt)
+        : m_name(std::move(name)), m_tone(tone), m_fixed(std::move(fixed))
+    {}
 
     void paint(QPainter* painter, const QRect& rect, QIcon::Mode mode, QIcon::State) override
     {
@@ -77,7 +80,7 @@ public:
         return {side, side};
     }
 
-    QIconEngine* clone() const override { return new TintedSvgEngine(m_name, m_tone); }
+    QIconEngine* clone() const override { return new TintedSvgEngine(m_name, m_tone, m_fixed); }
     QString key() const override { return QStringLiteral("atelier-svg"); }
     QString iconName() override { return m_name; }
     bool isNull() override { return svgSource(m_name).isEmpty(); }
@@ -86,7 +89,11 @@ private:
     void render(QPainter* painter, const QRect& rect, QIcon::Mode mode) const
     {
         QByteArray svg = svgSource(m_name);
-        const QColor color = atelierIconColor(m_tone, mode);
+        // A fixed colour still gives way where the palette must decide: on a selection's
+        // highlight and when disabled.
+        const QColor color = m_fixed && mode != QIcon::Selected && mode != QIcon::Disabled
+                                 ? *m_fixed
+                                 : atelierIconColor(m_tone, mode);
         svg.replace(kPlaceholder, color.name(QColor::HexRgb).toLatin1());
         QSvgRenderer renderer(svg);
         if (!renderer.isValid())
@@ -99,6 +106,7 @@ private:
 
     QString m_name;
     IconTone m_tone;
+    std::optional<QColor> m_fixed;
 };
 
 } // namespace
@@ -136,6 +144,13 @@ QIcon atelierIcon(const QString& name, IconTone tone)
     if (svgSource(name).isEmpty())
         return {};
     return QIcon(new TintedSvgEngine(name, tone));
+}
+
+QIcon atelierIcon(const QString& name, const QColor& color)
+{
+    if (svgSource(name).isEmpty())
+        return {};
+    return QIcon(new TintedSvgEngine(name, IconTone::Text, color));
 }
 
 } // namespace atelier::ui

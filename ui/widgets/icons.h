@@ -21,6 +21,10 @@ enum class IconTone
 // changes, with no code to re-apply it. A missing name gives a null icon (tests check that).
 QIcon atelierIcon(const QString& name, IconTone tone = IconTone::Text);
 
+// The same drawn in `color` (a layer type's colour in the palette, chosen to read in both
+// themes), except on a selection's highlight and when disabled, where the palette decides.
+QIcon atelierIcon(const QString& name, const QColor& color);
+
 // The colour `tone` has in `mode` with the current application palette (for tests and for
 // code that draws an icon's shape itself).
 QColor atelierIconColor(IconTone tone, QIcon::Mode mode);
