@@ -131,8 +131,7 @@ public:
         return find(key) ? real(key, low, high) : 0.0;
     }
 
-    std::uint64_t optionalWhole(const std::string& key, std::uint64_t low,
-                                std::uint64_t high) const
+    std::uint64_t optionalWhole(const std::string& key, std::uint64_t low, std::uint64_t high) const
     {
         return find(key) ? whole(key, low, high) : 0;
     }
@@ -401,6 +400,7 @@ RunMetrics parseRunMetricsJson(const std::string& text, const std::string& path)
     r.testCount = std::int64_t(keys.whole("test_count", 0, std::uint64_t(kMaxSplitImages)));
     r.transform.scale = float(keys.real("pixel_scale", kMinPixelScale, kMaxPixelScale));
     r.transform.shift = float(keys.real("pixel_shift", -kMaxPixelShift, kMaxPixelShift));
+    r.restoredBest = keys.find("restored_best") && keys.flag("restored_best");
     r.threads = int(keys.optionalWhole("threads", 0, 1u << 20));
     r.evalSamplesPerSecond = keys.optionalReal("eval_samples_per_second", 0, kMaxReal);
     r.devCount = std::int64_t(keys.optionalWhole("dev_count", 0, std::uint64_t(kMaxSplitImages)));

@@ -22,6 +22,7 @@ struct RunMetrics
     double macroF1 = 0;
     int bestEpoch = 0, epochsRun = 0;
     bool stoppedEarly = false;
+    bool restoredBest = false; // the weights kept are the best epoch's (optional key)
     double trainSeconds = 0, samplesPerSecond = 0;
     std::string device, deviceName;
     std::int64_t parameters = 0;

@@ -147,6 +147,10 @@ private Q_SLOTS:
             QString::fromStdString(withThousands(metrics["parameters"].toInteger()))));
         QVERIFY(html.text.contains(QString("2 of 2; best %1").arg(metrics["best_epoch"].toInt())));
         QVERIFY(html.text.contains(metrics["torch_version"].toString()));
+        // No early stopping: the last epoch's weights were tested, whichever epoch was best.
+        QVERIFY(html.text.contains(metrics["best_epoch"].toInt() == 2
+                                       ? QString("epoch 2's (the last, also the best)")
+                                       : QString("epoch 2's (the last)")));
         QVERIFY(html.text.contains(QDir(m_mlp).absolutePath()));
         for (int c = 0; c < kNumClasses; ++c) {
             const ClassMetrics& m = run.test.report.perClass[std::size_t(c)];
@@ -184,6 +188,10 @@ private Q_SLOTS:
         QVERIFY(html.headings.contains(QFileInfo(m_mlp).fileName()));
         QVERIFY(html.headings.contains(QFileInfo(m_cnn).fileName()));
         QVERIFY(!html.headings.contains("Most confident mistakes")); // brief
+        // What the comparison varies: the two models, side by side.
+        QVERIFY(html.headings.contains("What differs between the runs"));
+        QVERIFY(html.text.contains(QString::fromUtf8("Conv2D(32, 3×3)")));
+        QVERIFY(html.text.contains(QString::fromUtf8("Dense(128) → Dense(10)")));
         for (const QString& folder : {m_mlp, m_cnn})
             QVERIFY(html.text.contains(percent(metricsOf(folder)["test_accuracy"].toDouble())));
         // overlaid loss and accuracy, then each run's row-% confusion matrix

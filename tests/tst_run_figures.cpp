@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <climits>
+#include <limits>
 #include <cmath>
 
 using namespace atelier;
@@ -57,6 +58,17 @@ class TestRunFigures : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // A wrong answer is never shown as "100%" sure, and a diverged run's NaN reads "?".
+    void confidenceIsNeverRoundedToCertainty()
+    {
+        QCOMPARE(confidenceText(0.5f), QStringLiteral("50%"));
+        QCOMPARE(confidenceText(0.994f), QStringLiteral("99%"));
+        QCOMPARE(confidenceText(0.9961f), QStringLiteral("99.6%"));
+        QCOMPARE(confidenceText(0.99999f), QStringLiteral("99.9%"));
+        QCOMPARE(confidenceText(1.0f), QStringLiteral("100.0%"));
+        QCOMPARE(confidenceText(std::numeric_limits<float>::quiet_NaN()), QStringLiteral("?"));
+    }
+
     void gridSkipsIndicesOutsideTheSet()
     {
         const ImageSet set = tinySet(3);

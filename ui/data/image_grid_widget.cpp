@@ -69,8 +69,8 @@ ImageGridWidget::Layout ImageGridWidget::layoutFor(const QRect& area) const
     // 97%") are wider than a small image.
     const double imageWidth = m_set->cols * scale;
     const double perColumn = double(area.width() - kPadding * (m_columns + 1)) / m_columns;
-    layout.cell = QSizeF(std::max({imageWidth, 60.0, std::min(perColumn, imageWidth * 1.5)}),
-                         m_set->rows * scale + captionHeight);
+    layout.cell =
+        QSizeF(std::max({imageWidth, 60.0, perColumn}), m_set->rows * scale + captionHeight);
     const QSizeF total((layout.cell.width() + kPadding) * m_columns - kPadding,
                        (layout.cell.height() + kPadding) * rows - kPadding);
     layout.origin =

@@ -48,14 +48,22 @@ QString labelName(int label)
     return qs(fashionMnistClassNames()[std::size_t(label)]);
 }
 
+QString confidenceText(float confidence)
+{
+    if (!std::isfinite(confidence))
+        return QStringLiteral("?");
+    const double percent = double(confidence) * 100;
+    // Rounded, 99.6% would read "100%": a certainty no wrong answer had.
+    if (percent >= 99.5)
+        return QString::number(std::floor(percent * 10) / 10, 'f', 1) + QLatin1Char('%');
+    return QString::number(std::lround(percent)) + QLatin1Char('%');
+}
+
 QString mistakeCaption(const Misclassification& mistake)
 {
-    const QString percent = std::isfinite(mistake.confidence)
-                                ? QString::number(std::lround(mistake.confidence * 100))
-                                : QStringLiteral("?");
-    return QStringLiteral("%1\n→ %2 %3%")
-        .arg(labelName(mistake.trueLabel), labelName(mistake.predicted))
-        .arg(percent);
+    return QStringLiteral("%1\n→ %2 %3")
+        .arg(labelName(mistake.trueLabel), labelName(mistake.predicted),
+             confidenceText(mistake.confidence));
 }
 
 std::vector<PreparedFigure> prepareRunFigures(const RunData& run,

@@ -44,6 +44,8 @@ std::vector<PreparedFigure> prepareRunFigures(const RunData& run,
 
 // A class's name for a label read from a file; "?" outside the ten classes.
 QString labelName(int label);
+// A predicted class's probability: "97%", "99.8%" (one decimal from 99.5%, never "100%"), "?".
+QString confidenceText(float confidence);
 // "Shirt\n→ T-shirt/top 97%": a mistake's caption under its image.
 QString mistakeCaption(const Misclassification& mistake);
 

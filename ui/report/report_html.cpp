@@ -38,6 +38,8 @@ figure svg { display: block; width: 100%; height: auto; margin: 0 auto; }
 figcaption { color: #5b616e; font-size: 13px; margin-top: 4px; }
 figure.table { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 13px; width: auto; }
+table.wide { font-size: 11.5px; }
+table.wide th, table.wide td { padding: 2px 6px; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #e2e5ea; text-align: left; vertical-align: top; }
 th { background: #eef1f5; border-bottom: 2px solid #c9ced6; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -96,7 +98,10 @@ QString tableHtml(const ReportTable& table)
                    ? QStringLiteral(" class=\"num\"")
                    : QString();
     };
-    QString html = QStringLiteral("<figure class=\"table\"><table><thead><tr>");
+    // Many columns (a search's parameters): a smaller type keeps them on the page.
+    QString html = table.header.size() > 9
+                       ? QStringLiteral("<figure class=\"table\"><table class=\"wide\"><thead><tr>")
+                       : QStringLiteral("<figure class=\"table\"><table><thead><tr>");
     for (int c = 0; c < table.header.size(); ++c)
         html += QStringLiteral("<th%1>%2</th>").arg(cellClass(c), escaped(table.header[c]));
     html += QStringLiteral("</tr></thead><tbody>\n");

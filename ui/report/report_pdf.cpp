@@ -5,6 +5,7 @@
 #include "ui/report/report_writer.h"
 
 #include <QBuffer>
+#include <QGuiApplication>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
@@ -45,6 +46,7 @@ public:
         if (!subtitle.isEmpty())
             m_y += text(subtitle, font(10), kMuted);
         m_y += 12;
+        m_afterTitle = true;
     }
 
     // `following`: the height of the block after the heading when that is a figure (a
@@ -52,9 +54,10 @@ public:
     void heading(const ReportBlock& block, double following)
     {
         if (block.level == 1) {
-            if (m_sectionOnPage)
+            // Every section from a new page, but the first one under the title.
+            if (!m_afterTitle && m_y > m_area.top())
                 newPage();
-            m_sectionOnPage = true;
+            m_afterTitle = false;
             m_painter.fillRect(QRectF(m_area.left(), m_y, m_area.width(), 3), kAccent);
             m_y += 10;
             m_y += text(block.text, font(15, true), kText) + 6;
@@ -81,7 +84,7 @@ public:
         double labelWidth = 0;
         for (const auto& [label, value] : facts)
             labelWidth = std::max(labelWidth, QFontMetricsF(f, &m_writer).horizontalAdvance(label));
-        labelWidth = std::min(labelWidth + 16, m_area.width() * 0.4);
+        labelWidth = std::min(labelWidth + 20, m_area.width() * 0.4); // +4: no rounding wrap
         const double valueWidth = m_area.width() - labelWidth;
         for (const auto& [label, value] : facts) {
             const double height =
@@ -161,6 +164,11 @@ public:
         m_y += 12;
     }
 
+    double paragraphHeight(const QString& body)
+    {
+        return measure(body, font(9.5), m_area.width()) + 6;
+    }
+
     // The figure's height on the page, its caption included.
     double figureHeight(const ReportFigure& figure)
     {
@@ -177,6 +185,11 @@ public:
         m_painter.translate(m_area.left() + (m_area.width() - drawn.width()) / 2, m_y);
         m_painter.scale(scale, scale);
         m_painter.setClipRect(QRectF(QPointF(0, 0), QSizeF(figure.size)));
+        // The figure starts from the state an exported figure starts from, not from the
+        // italic caption font of the text above.
+        m_painter.setFont(QGuiApplication::font());
+        m_painter.setPen(QPen(Qt::black));
+        m_painter.setBrush(Qt::NoBrush);
         paintOn(m_painter, figure.size, figure.paint);
         m_painter.restore();
         m_y += drawn.height();
@@ -274,7 +287,6 @@ private:
         m_writer.newPage();
         ++m_page;
         m_y = m_area.top();
-        m_sectionOnPage = false;
     }
 
     void pageFooter()
@@ -290,7 +302,7 @@ private:
     QRectF m_area;
     double m_y;
     int m_page = 1;
-    bool m_sectionOnPage = false; // a level-1 section has begun on this page
+    bool m_afterTitle = false; // nothing but the title drawn yet
 };
 
 } // namespace
@@ -310,11 +322,20 @@ QByteArray reportPdf(const ReportDocument& report)
         PdfFlow flow(writer, painter, report.title);
         flow.title(report.title, report.subtitle);
         const std::vector<ReportBlock>& blocks = report.blocks();
-        // The height of the figure right after block i, if one is.
+        // What must stay on the page with block i: the paragraphs after it up to the first
+        // figure, and that figure (a heading, an introduction and the figure they introduce).
         auto figureAfter = [&](std::size_t i) {
-            return i + 1 < blocks.size() && blocks[i + 1].kind == ReportBlock::Kind::Figure
-                       ? flow.figureHeight(blocks[i + 1].figure)
-                       : 0.0;
+            double height = 0;
+            for (std::size_t j = i + 1; j < blocks.size(); ++j) {
+                if (blocks[j].kind == ReportBlock::Kind::Paragraph) {
+                    height += flow.paragraphHeight(blocks[j].text);
+                    continue;
+                }
+                if (blocks[j].kind == ReportBlock::Kind::Figure)
+                    return height + flow.figureHeight(blocks[j].figure);
+                break;
+            }
+            return 0.0; // no figure follows: the usual room after a heading will do
         };
         for (std::size_t i = 0; i < blocks.size(); ++i) {
             const ReportBlock& block = blocks[i];

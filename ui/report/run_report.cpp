@@ -26,7 +26,7 @@ constexpr int kConfusedPairs = 5;
 constexpr int kExamplesPerPair = 8;
 // Ten class names along each axis and a number in each of 100 cells need more room than a
 // curve; the 40 mistakes need five rows of images with two caption lines each.
-constexpr QSize kMatrixSize(760, 620);
+constexpr QSize kMatrixSize(700, 560);
 constexpr QSize kMistakesSize(kFigureWidth, 800);
 
 FigureOptions reportFigureOptions()
@@ -52,10 +52,21 @@ bool addFigure(ReportDocument& report, std::vector<PreparedFigure>& figures, con
     return true;
 }
 
+bool hasActiveDropout(const ModelSpec& model)
+{
+    return std::any_of(model.layers.begin(), model.layers.end(), [](const LayerSpec& layer) {
+        return layer.type == LayerType::Dropout && layer.rate > 0;
+    });
+}
+
 QString bestEpochCaption(const RunRecord& run)
 {
-    QString text = QStringLiteral("Blue: training, the mean over each epoch (dropout active); "
-                                  "orange: the dev set, measured after each epoch.");
+    QString text = QStringLiteral("Blue: training, the mean over each epoch%1; orange: the dev "
+                                  "set, measured after each epoch.")
+                       .arg(hasActiveDropout(run.preset.model)
+                                ? QStringLiteral(" (with dropout active, so it can lie above "
+                                                 "the dev loss)")
+                                : QString());
     if (run.metrics.bestEpoch > 0)
         text += QStringLiteral(" The vertical line marks epoch %1, the best by %2%3.")
                     .arg(run.metrics.bestEpoch)
@@ -103,12 +114,8 @@ void addConfusedPairs(ReportDocument& report, const RunRecord& run,
         examples.resize(std::min<std::size_t>(examples.size(), kExamplesPerPair));
         std::vector<GridEntry> entries;
         for (const Misclassification& e : examples)
-            entries.push_back(
-                {e.index, QStringLiteral("#%1\n%2%")
-                              .arg(e.index)
-                              .arg(std::isfinite(e.confidence)
-                                       ? QString::number(std::lround(e.confidence * 100))
-                                       : QStringLiteral("?"))});
+            entries.push_back({e.index, QStringLiteral("#%1\n%2").arg(e.index).arg(
+                                            confidenceText(e.confidence))});
         auto grid = std::make_shared<ImageGridWidget>();
         grid->setImages(data, &data->test, std::move(entries), kExamplesPerPair,
                         QStringLiteral("test"));
@@ -118,6 +125,46 @@ void addConfusedPairs(ReportDocument& report, const RunRecord& run,
                        },
                        QString()});
     }
+}
+
+// The settings every run shares, once, and a table of those that differ: what the comparison
+// actually varies.
+void addSettingsComparison(ReportDocument& report, const std::vector<RunRecord>& runs,
+                           const QStringList& names)
+{
+    std::vector<ReportFacts> perRun;
+    for (const RunRecord& run : runs) {
+        ReportFacts facts;
+        facts.emplace_back(QStringLiteral("Model"), architectureText(run.preset.model));
+        for (const ReportFacts& part : {settingsFacts(run), environmentFacts(run)})
+            for (const auto& fact : part)
+                if (fact.first != QStringLiteral("Run folder"))
+                    facts.push_back(fact);
+        perRun.push_back(std::move(facts));
+    }
+    ReportFacts shared;
+    ReportTable differ;
+    differ.header = QStringList{QStringLiteral("Setting")} + names;
+    for (std::size_t f = 0; f < perRun.front().size(); ++f) {
+        const QString& label = perRun.front()[f].first;
+        QStringList row{label};
+        for (const ReportFacts& facts : perRun)
+            row << (f < facts.size() && facts[f].first == label ? facts[f].second : QString());
+        const QStringList values = row.mid(1);
+        if (std::all_of(values.begin(), values.end(),
+                        [&values](const QString& value) { return value == values.front(); }))
+            shared.emplace_back(label, values.front());
+        else
+            differ.rows.push_back(row);
+    }
+    report.heading(2, QStringLiteral("What differs between the runs"));
+    if (differ.rows.empty())
+        report.paragraph(QStringLiteral("Nothing: the runs share every setting below (they may "
+                                        "still differ by chance, e.g. in thread timing)."));
+    else
+        report.table(differ);
+    report.heading(2, QStringLiteral("What they share"));
+    report.facts(shared);
 }
 
 std::shared_ptr<CurveChart> overlayChart(const std::vector<const RunData*>& runs, bool loss)
@@ -139,20 +186,25 @@ std::shared_ptr<CurveChart> overlayChart(const std::vector<const RunData*>& runs
 
 void addRunSections(ReportDocument& report, const RunRecord& run,
                     std::shared_ptr<const FashionMnist> data, RunDetail detail,
-                    const QString& heading)
+                    const QString& heading, const ReportFacts& searched)
 {
     const bool full = detail == RunDetail::Full;
     RunData runData = RunData::fromRecord(run);
     std::vector<PreparedFigure> figures = prepareRunFigures(runData, data, reportFigureOptions());
 
     report.heading(1, heading);
+    if (!searched.empty()) {
+        report.paragraph(QStringLiteral("The searched parameters' values in this trial:"));
+        report.facts(searched);
+    }
     report.facts(summaryFacts(run));
     report.heading(2, QStringLiteral("Model"));
     report.paragraph(modelTotalsText(run.preset.model));
     report.table(modelTable(run.preset.model));
-    report.heading(2, QStringLiteral("Training settings"));
-    report.facts(settingsFacts(run));
     if (full) {
+        // A comparison lists the settings once, with where the runs differ.
+        report.heading(2, QStringLiteral("Training settings"));
+        report.facts(settingsFacts(run));
         report.heading(2, QStringLiteral("Environment"));
         report.facts(environmentFacts(run));
         report.heading(2, QStringLiteral("Curves"));
@@ -218,10 +270,10 @@ ReportDocument comparisonReport(const std::vector<RunRecord>& runs,
                     QStringLiteral("Dev acc."),    QStringLiteral("Test acc."),
                     QStringLiteral("Test loss"),   QStringLiteral("Macro F1")};
     table.numeric = {false, true, true, true, true, true, true, true, true, true};
-    int best = 0;
+    int best = 0; // by dev accuracy: what a choice between runs may look at
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const RunMetrics& m = runs[i].metrics;
-        if (m.testAccuracy > runs[std::size_t(best)].metrics.testAccuracy)
+        if (m.devAccuracy > runs[std::size_t(best)].metrics.devAccuracy)
             best = int(i);
         const ModelReport model = analyzeModel(runs[i].preset.model, kNumClasses);
         table.rows.push_back(
@@ -232,9 +284,21 @@ ReportDocument comparisonReport(const std::vector<RunRecord>& runs,
              decimalText(runs[i].test.report.macroF1, 4)});
     }
     table.highlightedRow = best;
-    table.caption = QStringLiteral("Bold: the highest test accuracy. Train time excludes "
-                                   "validation; images/s is training throughput.");
+    const RunMetrics& leader = runs[std::size_t(best)].metrics;
+    const double standardError =
+        leader.testCount > 0
+            ? std::sqrt(leader.testAccuracy * (1 - leader.testAccuracy) / double(leader.testCount))
+            : 0.0;
+    table.caption =
+        QStringLiteral("Bold: the highest dev accuracy, the fair way to pick a run (the test set "
+                       "only reports). One standard error of a test accuracy near %1 on %2 "
+                       "images is about %3 points: differences smaller than about twice that "
+                       "are within chance. Train time excludes validation; images/s is training "
+                       "throughput.")
+            .arg(percentText(leader.testAccuracy), countText(leader.testCount),
+                 QString::number(standardError * 100, 'f', 2));
     report.table(table);
+    addSettingsComparison(report, runs, names);
 
     ReportTable f1;
     f1.header = {QStringLiteral("Class")};

@@ -26,9 +26,10 @@ ReportDocument runReport(const RunRecord& run, std::shared_ptr<const FashionMnis
 ReportDocument comparisonReport(const std::vector<RunRecord>& runs,
                                 std::shared_ptr<const FashionMnist> data);
 
-// The run's sections under a level-1 heading `heading` (the search report's best trial).
+// The run's sections under a level-1 heading `heading`; `searched` (a search's best trial:
+// its value of each searched parameter) is listed first when given.
 void addRunSections(ReportDocument& report, const RunRecord& run,
                     std::shared_ptr<const FashionMnist> data, RunDetail detail,
-                    const QString& heading);
+                    const QString& heading, const ReportFacts& searched = {});
 
 } // namespace atelier::ui

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <algorithm>
+#include <cmath>
 
 namespace atelier::ui {
 namespace {
@@ -110,6 +111,15 @@ ReportFacts summaryFacts(const RunRecord& run)
     if (m.stoppedEarly)
         epochs += QStringLiteral("; stopped early");
     facts.emplace_back(QStringLiteral("Epochs"), epochs);
+    // Which weights the dev and test figures above belong to.
+    const bool restored = m.restoredBest && m.bestEpoch > 0 && m.bestEpoch != m.epochsRun;
+    facts.emplace_back(
+        QStringLiteral("Weights tested"),
+        restored
+            ? QStringLiteral("epoch %1's (the best, restored at the end)").arg(m.bestEpoch)
+            : QStringLiteral("epoch %1's (the last%2)")
+                  .arg(m.epochsRun)
+                  .arg(m.bestEpoch == m.epochsRun ? QStringLiteral(", also the best") : QString()));
     QString time = secondsText(m.trainSeconds);
     if (m.epochsRun > 0)
         time += QStringLiteral(" (%1 per epoch, validation excluded)")
@@ -142,12 +152,18 @@ ReportFacts settingsFacts(const RunRecord& run)
     if (m.limit > 0)
         split +=
             QStringLiteral("; limited to %1 training images").arg(countText(std::int64_t(m.limit)));
-    facts.emplace_back(QStringLiteral("Images"), split);
-    facts.emplace_back(QStringLiteral("Normalization"),
-                       QStringLiteral("%1: value = pixel × %2 + %3")
-                           .arg(qs(normalizationName(d.normalization)))
-                           .arg(double(m.transform.scale), 0, 'g', 6)
-                           .arg(double(m.transform.shift), 0, 'g', 6));
+    facts.emplace_back(QStringLiteral("Images"), QStringLiteral("Fashion-MNIST: ") + split);
+    // Scale mode's 1/255 reads better as a division.
+    const bool byteScale =
+        m.transform.shift == 0 && std::abs(double(m.transform.scale) * 255.0 - 1.0) < 1e-6;
+    facts.emplace_back(
+        QStringLiteral("Normalization"),
+        byteScale
+            ? QStringLiteral("%1: value = pixel / 255").arg(qs(normalizationName(d.normalization)))
+            : QStringLiteral("%1: value = pixel × %2 + %3")
+                  .arg(qs(normalizationName(d.normalization)))
+                  .arg(double(m.transform.scale), 0, 'g', 6)
+                  .arg(double(m.transform.shift), 0, 'g', 6));
     return facts;
 }
 
@@ -169,6 +185,33 @@ ReportFacts environmentFacts(const RunRecord& run)
     facts.emplace_back(QStringLiteral("Data folder"), known(m.dataDirectory));
     facts.emplace_back(QStringLiteral("Run folder"), QDir(qs(run.folder)).absolutePath());
     return facts;
+}
+
+QString architectureText(const ModelSpec& model)
+{
+    QStringList layers;
+    for (const LayerSpec& layer : model.layers) {
+        QString text = qs(layerTypeDisplayName(layer.type));
+        switch (layer.type) {
+        case LayerType::Dense:
+            text += QStringLiteral("(%1)").arg(layer.units);
+            break;
+        case LayerType::Conv2D:
+            text += QStringLiteral("(%1, %2)").arg(layer.filters).arg(sizeText(layer.kernel));
+            break;
+        case LayerType::MaxPool2D:
+        case LayerType::AvgPool2D:
+            text += QStringLiteral("(%1)").arg(sizeText(layer.pool));
+            break;
+        case LayerType::Dropout:
+            text += QStringLiteral("(%1)").arg(layer.rate);
+            break;
+        default:
+            break;
+        }
+        layers << text;
+    }
+    return layers.join(QStringLiteral(" → "));
 }
 
 QString modelTotalsText(const ModelSpec& model)

@@ -16,6 +16,9 @@ ReportFacts summaryFacts(const RunRecord& run);
 ReportFacts settingsFacts(const RunRecord& run);
 ReportFacts environmentFacts(const RunRecord& run);
 
+// The layer stack in one line: "Dense(128) → Dense(128) → Dense(10)", "Conv2D(32, 3×3) → ...".
+QString architectureText(const ModelSpec& model);
+
 // One sentence of totals (parameters, FLOPs) and the layer table.
 QString modelTotalsText(const ModelSpec& model);
 ReportTable modelTable(const ModelSpec& model);

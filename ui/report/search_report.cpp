@@ -8,6 +8,7 @@
 #include "ui/report/run_report.h"
 #include "ui/search/parallel_coordinates_chart.h"
 #include "ui/search/parameter_effects_chart.h"
+#include "ui/search/search_scale.h"
 #include "ui/search/sweep_monitor.h"
 #include "ui/widgets/layer_text.h"
 
@@ -42,11 +43,11 @@ ReportTable rankedTable(const SweepMonitor& search, const std::vector<int>& rank
     table.header << QStringLiteral("Rank") << QStringLiteral("Trial");
     table.numeric = {true, true};
     for (const SearchColumn& column : columns.columns) {
-        table.header << column.name;
+        table.header << shortColumnName(column.name);
         table.numeric.push_back(column.numeric);
     }
     table.header << columns.objectiveName << QStringLiteral("test acc.")
-                 << QStringLiteral("epochs (best)") << QStringLiteral("time");
+                 << QStringLiteral("epochs (best)") << QStringLiteral("seconds");
     table.numeric.insert(table.numeric.end(), {true, true, true, true});
     const bool lossObjective = search.folder().spec.objective == SweepObjective::ValLoss;
     for (std::size_t r = 0; r < ranked.size() && int(r) < kReportedTrials; ++r) {
@@ -59,12 +60,12 @@ ReportTable rankedTable(const SweepMonitor& search, const std::vector<int>& rank
         cells << (lossObjective ? decimalText(objective, 4) : percentText(objective))
               << percentText(trial.metrics.testAccuracy)
               << QStringLiteral("%1 (%2)").arg(trial.metrics.epochsRun).arg(trial.metrics.bestEpoch)
-              << secondsText(trial.metrics.trainSeconds);
+              << QString::number(std::lround(trial.metrics.trainSeconds));
         table.rows.push_back(cells);
     }
     table.highlightedRow = table.rows.empty() ? -1 : 0;
-    table.caption = QStringLiteral("Ranked by %1 (the dev split; the test set never chose "
-                                   "anything). Time: training time, validation excluded.")
+    table.caption = QStringLiteral("Ranked by %1 on the dev split (the test set chose "
+                                   "nothing). Seconds: training time, validation excluded.")
                         .arg(columns.objectiveName);
     if (int(ranked.size()) > kReportedTrials)
         table.caption += QStringLiteral(" The first %1 of %2 finished trials; trials.csv in the "
@@ -85,7 +86,7 @@ ReportTable effectsTable(const SearchTable& columns, bool lossObjective)
                     QStringLiteral("Std. dev."), QStringLiteral("Spearman ρ")};
     table.numeric = {false, false, true, true, true, true};
     for (const ParameterSummary& summary : summarizeParameters(columns)) {
-        const QString name = columns.columns[std::size_t(summary.column)].name;
+        const QString name = shortColumnName(columns.columns[std::size_t(summary.column)].name);
         const QString rho =
             summary.spearman ? decimalText(*summary.spearman, 2) : QStringLiteral("–");
         if (summary.groups.empty()) // a range: one line for all its trials
@@ -99,9 +100,11 @@ ReportTable effectsTable(const SearchTable& columns, bool lossObjective)
                                   value(group.stddev), g == 0 ? rho : QString()});
         }
     }
-    table.caption = QStringLiteral("Per value, the finished trials' mean objective and its "
-                                   "spread; for numbers, Spearman's rank correlation with the "
-                                   "objective (near ±1: a steady trend; near 0: none).");
+    table.caption = QStringLiteral(
+        "Per value, the finished trials' mean objective and its spread; for numbers, Spearman's "
+        "rank correlation with the objective. ρ measures a steady trend only: a parameter whose "
+        "middle value is best gets a small ρ, so read it with the means. In a random share of "
+        "the grid each mean also mixes in the other parameters' values.");
     return table;
 }
 
@@ -192,9 +195,15 @@ ReportDocument searchReport(const QString& sweepFolder, std::shared_ptr<const Fa
     if (!ranked.empty()) {
         const TrialRecord& best = search.records()[std::size_t(ranked.front())];
         const RunRecord run = loadRun(QDir(sweepFolder).filePath(qs(best.folder)).toStdString());
+        ReportFacts values; // what this trial tried
+        const SearchTable& columns = search.table();
+        for (int c = 0; c < int(columns.columns.size()); ++c)
+            values.emplace_back(shortColumnName(columns.columns[std::size_t(c)].name),
+                                columns.valueText(ranked.front(), c));
         addRunSections(
             report, run, std::move(data), RunDetail::Full,
-            QStringLiteral("Best trial: trial %1 (%2)").arg(best.index).arg(qs(best.folder)));
+            QStringLiteral("Best trial: trial %1 (%2)").arg(best.index).arg(qs(best.folder)),
+            values);
     }
     return report;
 }

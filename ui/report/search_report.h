@@ -11,7 +11,7 @@
 namespace atelier::ui {
 
 // Trials listed in the ranked table; the rest are counted under it (trials.csv has them all).
-constexpr int kReportedTrials = 50;
+constexpr int kReportedTrials = 100;
 
 // Throws InputError when `sweepFolder` is not a sweep folder, or when its best trial's run
 // folder cannot be read.
