@@ -102,20 +102,19 @@ public:
         const int columns = int(table.header.size());
         if (columns == 0)
             return;
-        QFont f = font(8);
-        std::vector<double> widths = naturalWidths(table, f);
-        double total = 0;
-        for (double w : widths)
-            total += w;
-        if (total > m_area.width()) { // too wide: a smaller font, then wrap within columns
-            f = font(7);
+        // The largest of a few type sizes at which every column fits on one line; below the
+        // smallest, columns are narrowed and their text wraps.
+        QFont f;
+        std::vector<double> widths;
+        for (const double points : {8.0, 7.0, 6.5, 6.0}) {
+            f = font(points);
             widths = naturalWidths(table, f);
-            total = 0;
-            for (double w : widths)
-                total += w;
-            for (double& w : widths)
-                w *= std::min(1.0, m_area.width() / total);
+            if (totalOf(widths) <= m_area.width())
+                break;
         }
+        const double total = totalOf(widths);
+        for (double& w : widths)
+            w *= std::min(1.0, m_area.width() / total);
         const QFont bold = font(f.pointSizeF(), true);
         auto rowHeight = [&](const QStringList& cells, const QFont& rowFont) {
             double height = 0;

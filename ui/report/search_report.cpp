@@ -131,7 +131,7 @@ ReportDocument searchReport(const QString& sweepFolder, std::shared_ptr<const Fa
     facts.emplace_back(QStringLiteral("Method"), methodText(spec, search.plan()));
     QStringList parameters;
     for (const SearchColumn& column : search.table().columns)
-        parameters << column.name;
+        parameters << shortColumnName(column.name);
     facts.emplace_back(QStringLiteral("Parameters"), parameters.join(QStringLiteral(", ")));
     facts.emplace_back(QStringLiteral("Objective"),
                        QStringLiteral("%1, %2 is better")
@@ -160,7 +160,7 @@ ReportDocument searchReport(const QString& sweepFolder, std::shared_ptr<const Fa
         const double objective = search.table().rows[std::size_t(ranked.front())].objective;
         facts.emplace_back(
             QStringLiteral("Best trial"),
-            QStringLiteral("%1: %2 %3, test accuracy %4")
+            QStringLiteral("trial %1: %2 %3, test accuracy %4")
                 .arg(best.index)
                 .arg(search.table().objectiveName,
                      lossObjective ? decimalText(objective, 4) : percentText(objective),
