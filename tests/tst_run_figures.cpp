@@ -4,14 +4,15 @@
 #include "core/preset.h"
 #include "ui/data/image_grid_widget.h"
 #include "ui/export/run_figures.h"
+#include "ui/widgets/class_text.h"
 
 #include <QImage>
 #include <QPainter>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <climits>
-#include <limits>
 #include <cmath>
+#include <limits>
 
 using namespace atelier;
 using namespace atelier::ui;

@@ -5,6 +5,7 @@
 #include "ui/data/image_grid_widget.h"
 #include "ui/evaluate/confusion_matrix_widget.h"
 #include "ui/export/figure_export.h"
+#include "ui/widgets/class_text.h"
 #include "ui/widgets/layer_text.h"
 
 #include <QCheckBox>
@@ -26,22 +27,6 @@ constexpr int kConfusedPairs = 10;
 // Misclassified images shown for a cell: the most confident mistakes first.
 constexpr int kErrorColumns = 12;
 constexpr int kErrorRows = 3;
-
-// "?" for a label outside the ten classes: a label from a file never indexes past the names.
-QString className(int index)
-{
-    if (index < 0 || index >= kNumClasses)
-        return QStringLiteral("?");
-    return qs(fashionMnistClassNames()[std::size_t(index)]);
-}
-
-// The caption under a mistake: its confidence in percent, "?" for a NaN (a diverged run's).
-QString confidenceText(float confidence)
-{
-    if (!std::isfinite(confidence))
-        return QStringLiteral("?%");
-    return QStringLiteral("%1%").arg(int(std::lround(confidence * 100)));
-}
 
 } // namespace
 

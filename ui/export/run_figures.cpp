@@ -11,6 +11,7 @@
 #include "ui/export/inside_figures.h"
 #include "ui/model/model_diagram.h"
 #include "ui/train/training_curves.h"
+#include "ui/widgets/class_text.h"
 #include "ui/widgets/layer_text.h"
 
 #include <QApplication>
@@ -39,30 +40,10 @@ QString modelCsv(const ModelSpec& spec)
 
 } // namespace
 
-// The run folder's reader refuses labels outside the ten classes; the figures do not rely on
-// that alone.
-QString labelName(int label)
-{
-    if (label < 0 || label >= kNumClasses)
-        return QStringLiteral("?");
-    return qs(fashionMnistClassNames()[std::size_t(label)]);
-}
-
-QString confidenceText(float confidence)
-{
-    if (!std::isfinite(confidence))
-        return QStringLiteral("?");
-    const double percent = double(confidence) * 100;
-    // Rounded, 99.6% would read "100%": a certainty no wrong answer had.
-    if (percent >= 99.5)
-        return QString::number(std::floor(percent * 10) / 10, 'f', 1) + QLatin1Char('%');
-    return QString::number(std::lround(percent)) + QLatin1Char('%');
-}
-
 QString mistakeCaption(const Misclassification& mistake)
 {
     return QStringLiteral("%1\n→ %2 %3")
-        .arg(labelName(mistake.trueLabel), labelName(mistake.predicted),
+        .arg(className(mistake.trueLabel), className(mistake.predicted),
              confidenceText(mistake.confidence));
 }
 
@@ -145,7 +126,7 @@ std::vector<PreparedFigure> prepareRunFigures(const RunData& run,
             entries.push_back({e.index, mistakeCaption(e)});
             csv += QStringLiteral("%1,%2,%3,%4\n")
                        .arg(e.index)
-                       .arg(labelName(e.trueLabel), labelName(e.predicted))
+                       .arg(className(e.trueLabel), className(e.predicted))
                        .arg(double(e.confidence), 0, 'f', 4);
         }
         auto grid = std::make_shared<ImageGridWidget>();

@@ -42,10 +42,6 @@ std::vector<PreparedFigure> prepareRunFigures(const RunData& run,
                                               std::shared_ptr<const FashionMnist> data,
                                               const FigureOptions& options);
 
-// A class's name for a label read from a file; "?" outside the ten classes.
-QString labelName(int label);
-// A predicted class's probability: "97%", "99.8%" (one decimal from 99.5%, never "100%"), "?".
-QString confidenceText(float confidence);
 // "Shirt\n→ T-shirt/top 97%": a mistake's caption under its image.
 QString mistakeCaption(const Misclassification& mistake);
 

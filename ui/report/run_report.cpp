@@ -8,6 +8,7 @@
 #include "ui/report/report_format.h"
 #include "ui/report/run_report_parts.h"
 #include "ui/train/training_curves.h"
+#include "ui/widgets/class_text.h"
 #include "ui/widgets/layer_text.h"
 
 #include <QDir>
@@ -100,7 +101,7 @@ void addConfusedPairs(ReportDocument& report, const RunRecord& run,
             run.test.report.perClass[std::size_t(pair.trueClass)].support;
         const QString text =
             QStringLiteral("%1 taken for %2: %3 of %4 images (%5)")
-                .arg(labelName(pair.trueClass), labelName(pair.predicted), countText(pair.count),
+                .arg(className(pair.trueClass), className(pair.predicted), countText(pair.count),
                      countText(classImages),
                      percentText(classImages > 0 ? double(pair.count) / double(classImages) : 0));
         report.paragraph(text);
@@ -308,7 +309,7 @@ ReportDocument comparisonReport(const std::vector<RunRecord>& runs,
         f1.numeric.push_back(true);
     }
     for (int c = 0; c < kNumClasses; ++c) {
-        QStringList row{labelName(c)};
+        QStringList row{className(c)};
         for (const RunRecord& run : runs)
             row << decimalText(run.test.report.perClass[std::size_t(c)].f1, 3);
         f1.rows.push_back(row);

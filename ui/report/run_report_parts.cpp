@@ -5,6 +5,7 @@
 #include "core/text_format.h"
 #include "ui/export/run_figures.h"
 #include "ui/report/report_format.h"
+#include "ui/widgets/class_text.h"
 #include "ui/widgets/layer_text.h"
 
 #include <QDir>
@@ -269,10 +270,10 @@ ReportTable perClassTable(const RunRecord& run)
             worst < 0
                 ? QStringLiteral("–")
                 : QStringLiteral("%1 (%2)").arg(
-                      labelName(worst),
+                      className(worst),
                       percentText(m.support > 0 ? double(confusion[c][worst]) / double(m.support)
                                                 : 0.0));
-        table.rows.push_back({labelName(c), decimalText(m.precision, 3), decimalText(m.recall, 3),
+        table.rows.push_back({className(c), decimalText(m.precision, 3), decimalText(m.recall, 3),
                               decimalText(m.f1, 3), countText(m.support), mistaken});
     }
     table.rows.push_back({QStringLiteral("macro average"), decimalText(metrics.macroPrecision, 3),
