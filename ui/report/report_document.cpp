@@ -49,21 +49,4 @@ void ReportDocument::figure(ReportFigure figure)
     m_blocks.push_back(std::move(block));
 }
 
-void ReportDocument::append(const ReportDocument& other)
-{
-    for (const ReportBlock& block : other.m_blocks) {
-        if (block.kind == ReportBlock::Kind::Heading)
-            heading(block.level, block.text); // a fresh anchor, unique in this document
-        else
-            m_blocks.push_back(block);
-    }
-}
-
-int ReportDocument::figureCount() const
-{
-    return int(std::count_if(m_blocks.begin(), m_blocks.end(), [](const ReportBlock& block) {
-        return block.kind == ReportBlock::Kind::Figure;
-    }));
-}
-
 } // namespace atelier::ui

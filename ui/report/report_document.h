@@ -62,11 +62,8 @@ public:
     void facts(ReportFacts facts);
     void table(ReportTable table);
     void figure(ReportFigure figure);
-    // Appends another report's blocks (its title becomes a level-1 heading's text elsewhere).
-    void append(const ReportDocument& other);
 
     const std::vector<ReportBlock>& blocks() const { return m_blocks; }
-    int figureCount() const;
 
 private:
     std::vector<ReportBlock> m_blocks;
