@@ -11,6 +11,7 @@
 #include "ui/search/search_view.h"
 #include "ui/studio/main_window.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -23,6 +24,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QXmlStreamReader>
 
 using namespace atelier;
@@ -118,12 +120,19 @@ private Q_SLOTS:
         m_mlp = train("mlp_small", {"--epochs", "2", "--limit", "1200"});
         m_cnn = train("cnn_small", {"--epochs", "1", "--limit", "600"});
         QVERIFY(!m_mlp.isEmpty() && !m_cnn.isEmpty());
+        // And a search of four one-epoch trials.
+        const QString sweepFile = writeFile(m_dir.filePath("four.yaml"), mlpSweep("four", 1));
+        m_sweep = m_dir.filePath("four");
+        const CliResult run =
+            runCli({"sweep", "run", sweepFile, "--out", m_sweep, "--limit", "300", "--jobs", "2"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     }
 
     void runReportHoldsEverySectionAndTheFolderNumbers()
     {
         const QString out = m_dir.filePath("mlp.html");
-        const CliResult report = runCli({"report", m_mlp, "--out", out});
+        // With a trailing slash, as shell completion writes a folder.
+        const CliResult report = runCli({"report", m_mlp + "/", "--out", out});
         QVERIFY2(report.exitCode == 0, qPrintable(report.err));
         QCOMPARE(report.out.trimmed(), out);
         const HtmlContent html = readHtml(out);
@@ -156,9 +165,12 @@ private Q_SLOTS:
             const ClassMetrics& m = run.test.report.perClass[std::size_t(c)];
             QVERIFY(html.text.contains(QString::number(m.precision, 'f', 3)));
             QVERIFY(html.text.contains(QString::number(m.f1, 'f', 3)));
-            // The diagonal of the confusion matrix, as the figure's cell text.
-            QVERIFY(html.text.contains(QString::number(run.test.confusion[c][c])));
         }
+        std::int64_t correct = 0;
+        for (int c = 0; c < kNumClasses; ++c)
+            correct += run.test.confusion[c][c];
+        QVERIFY(html.text.contains(QString("classified correctly (%1 of 10,000)")
+                                       .arg(QString::fromStdString(withThousands(correct)))));
         // The most confused pair is named with its count.
         int worstTrue = 0, worstPredicted = 1;
         for (int t = 0; t < kNumClasses; ++t)
@@ -200,15 +212,13 @@ private Q_SLOTS:
 
     void searchReportRanksTheTrials()
     {
-        const QString sweepFile = writeFile(m_dir.filePath("four.yaml"), mlpSweep("four", 1));
-        const QString sweep = m_dir.filePath("four");
-        const CliResult run =
-            runCli({"sweep", "run", sweepFile, "--out", sweep, "--limit", "300", "--jobs", "2"});
-        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QString& sweep = m_sweep;
         const QString out = m_dir.filePath("search.pdf");
         const CliResult pdf = runCli({"report", sweep, "--out", out});
         QVERIFY2(pdf.exitCode == 0, qPrintable(pdf.err));
         verifyPdfRenders(out);
+        if (QTest::currentTestFailed())
+            return;
         const CliResult report = runCli({"report", sweep});
         QVERIFY2(report.exitCode == 0, qPrintable(report.err));
         const QString html_path = QDir(sweep).filePath("report.html");
@@ -253,7 +263,7 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(incomplete));
         QVERIFY(QFile::copy(QDir(m_mlp).filePath("preset.yaml"),
                             QDir(incomplete).filePath("preset.yaml")));
-        const QString sweep = m_dir.filePath("four");
+        const QString& sweep = m_sweep;
         struct Case
         {
             QStringList arguments;
@@ -274,6 +284,26 @@ private Q_SLOTS:
         }
         QCOMPARE(fileBytes(keep), QByteArray("an earlier report"));
         QVERIFY(!QFile::exists(m_dir.filePath("report.txt")));
+    }
+
+    // A run without a preset name is called by its folder's name, which may hold anything a
+    // file name can: the report stays well-formed.
+    void oddFolderNamesStayWellFormed()
+    {
+        const QString odd = m_dir.filePath(QString::fromUtf8("odd & <\"names\"> 'here'"));
+        QVERIFY(QDir().mkpath(odd));
+        for (const QString& file : QDir(m_mlp).entryList(QDir::Files))
+            QVERIFY(QFile::copy(QDir(m_mlp).filePath(file), QDir(odd).filePath(file)));
+        QByteArray preset = fileBytes(QDir(odd).filePath("preset.yaml"));
+        preset.replace("name: mlp_small\n", "");
+        QFile::remove(QDir(odd).filePath("preset.yaml"));
+        writeFile(QDir(odd).filePath("preset.yaml"), preset);
+        const QString out = m_dir.filePath("odd.html");
+        const CliResult report = runCli({"report", odd, "--out", out});
+        QVERIFY2(report.exitCode == 0, qPrintable(report.err));
+        const HtmlContent html = readHtml(out);
+        QVERIFY2(!html.text.isEmpty(), "not well-formed");
+        QVERIFY(html.headings.contains(QFileInfo(odd).fileName()));
     }
 
     void studioActionWritesTheCliFile()
@@ -304,10 +334,27 @@ private Q_SLOTS:
         QVERIFY(!window.exportReport(m_dir.filePath("studio.txt")));
         QVERIFY(!QFile::exists(m_dir.filePath("studio.txt")));
 
+        // An atelier-cli that cannot start is reported, not waited for: in a warning box,
+        // closed here as soon as it shows (nobody is there to click it).
+        QTimer closeWarnings;
+        QObject::connect(&closeWarnings, &QTimer::timeout, [] {
+            if (QWidget* modal = QApplication::activeModalWidget())
+                modal->close();
+        });
+        closeWarnings.start(50);
+        qputenv("ATELIER_CLI", "/nonexistent/atelier-cli");
+        QVERIFY(window.exportReport(m_dir.filePath("never.html")));
+        QVERIFY(finished.wait(30000));
+        qunsetenv("ATELIER_CLI");
+        QVERIFY(!finished.front().at(0).toBool());
+        QVERIFY2(finished.front().at(2).toString().contains("Cannot start"),
+                 qPrintable(finished.front().at(2).toString()));
+        QVERIFY(!QFile::exists(m_dir.filePath("never.html")));
+
         // From the Search tab, the report covers the search shown.
         window.showTab(ui::MainWindow::Tab::Search);
         QVERIFY(window.reportFolders(&whyNot).isEmpty());
-        QVERIFY(window.searchView()->openSweepFolder(m_dir.filePath("four")));
+        QVERIFY(window.searchView()->openSweepFolder(m_sweep));
         QCOMPARE(window.reportFolders(&whyNot).size(), 1);
     }
 
@@ -354,11 +401,11 @@ private:
         QVERIFY(info.waitForFinished(30000));
         QCOMPARE(info.exitCode(), 0); // poppler parses the whole file
         QVERIFY(QString::fromUtf8(info.readAllStandardOutput())
-                    .contains(QRegularExpression("Pages: +[2-9]")));
+                    .contains(QRegularExpression("Pages: +([2-9]|[1-9][0-9]+)\\b")));
     }
 
     QTemporaryDir m_dir;
-    QString m_mlp, m_cnn;
+    QString m_mlp, m_cnn, m_sweep;
 };
 
 QTEST_MAIN(TestReport)

@@ -34,10 +34,11 @@ int runReport(const ReportOptions& options)
         throw InputError("--out " + out.toStdString() +
                          ": a report is written as .html or .pdf; name the file with one of "
                          "those suffixes");
+    const ui::ReportSources sources = ui::readReportSources(folders); // refused before drawing
     const auto app = startOffscreenApplication();
     const std::shared_ptr<const FashionMnist> data =
         datasetForFigures(options.dataDirectory, "the example images of mistakes");
-    ui::writeReport(ui::reportForFolders(folders, data), out);
+    ui::writeReport(ui::buildReport(sources, data), out);
     std::cout << out.toStdString() << "\n";
     return kExitOk;
 }

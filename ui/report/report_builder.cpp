@@ -13,8 +13,7 @@
 
 namespace atelier::ui {
 
-ReportDocument reportForFolders(const QStringList& folders,
-                                std::shared_ptr<const FashionMnist> data)
+ReportSources readReportSources(const QStringList& folders)
 {
     if (folders.isEmpty())
         throw InputError("name a run folder, several run folders or a sweep folder");
@@ -28,14 +27,23 @@ ReportDocument reportForFolders(const QStringList& folders,
             throw InputError(folder.toStdString() +
                              ": a sweep folder gets a report of its own; name it alone");
     }
-    if (isSweepFolder(folders.front().toStdString()))
-        return searchReport(folders.front(), std::move(data));
-    std::vector<RunRecord> runs;
+    ReportSources sources;
+    if (isSweepFolder(folders.front().toStdString())) {
+        sources.sweepFolder = folders.front();
+        return sources;
+    }
     for (const QString& folder : folders)
-        runs.push_back(loadRun(folder.toStdString()));
-    if (runs.size() == 1)
-        return runReport(runs.front(), std::move(data));
-    return comparisonReport(runs, std::move(data));
+        sources.runs.push_back(loadRun(folder.toStdString()));
+    return sources;
+}
+
+ReportDocument buildReport(const ReportSources& sources, std::shared_ptr<const FashionMnist> data)
+{
+    if (!sources.sweepFolder.isEmpty())
+        return searchReport(sources.sweepFolder, std::move(data));
+    if (sources.runs.size() == 1)
+        return runReport(sources.runs.front(), std::move(data));
+    return comparisonReport(sources.runs, std::move(data));
 }
 
 QString defaultReportPath(const QStringList& folders)

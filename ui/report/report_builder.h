@@ -4,17 +4,30 @@
 #pragma once
 
 #include "core/dataset.h"
+#include "core/run_folder.h"
 #include "ui/report/report_document.h"
 
 #include <QStringList>
 #include <memory>
+#include <vector>
 
 namespace atelier::ui {
 
-// Throws InputError naming the folder when one is not a complete run (or sweep) folder, is
-// named twice, or when a sweep folder comes with other folders.
-ReportDocument reportForFolders(const QStringList& folders,
-                                std::shared_ptr<const FashionMnist> data);
+// What the folders hold, read and checked before anything is drawn (and before the dataset
+// is loaded): one sweep folder, or the runs.
+struct ReportSources
+{
+    QString sweepFolder; // "" for runs
+    std::vector<RunRecord> runs;
+};
+
+// Throws InputError naming the folder when one is missing, not a complete run (or sweep)
+// folder or named twice, or when a sweep folder comes with other folders.
+ReportSources readReportSources(const QStringList& folders);
+
+// The search's report, the run's, or the runs' comparison. `data` (may be null) gives the
+// example images.
+ReportDocument buildReport(const ReportSources& sources, std::shared_ptr<const FashionMnist> data);
 
 // Where the report goes when no file is named: FOLDER/report.html for one folder, report.html
 // in the current folder for several.

@@ -43,6 +43,8 @@ void ReportDocument::table(ReportTable table)
 
 void ReportDocument::figure(ReportFigure figure)
 {
+    if (figure.size.isEmpty() || !figure.paint)
+        return; // nothing a page could hold
     ReportBlock block;
     block.kind = ReportBlock::Kind::Figure;
     block.figure = std::move(figure);

@@ -24,7 +24,7 @@ struct ReportTable
 
 struct ReportFigure
 {
-    QString title;       // the SVG's title and the PDF's bookmark text
+    QString title;       // the SVG's title (a browser shows it on hovering the figure)
     QSize size;          // logical pixels the painter draws at (96 per inch)
     FigurePainter paint; // keeps what it draws alive
     QString caption;     // under the figure: what to read in it
@@ -61,7 +61,7 @@ public:
     void paragraph(const QString& text);
     void facts(ReportFacts facts);
     void table(ReportTable table);
-    void figure(ReportFigure figure);
+    void figure(ReportFigure figure); // one without a size or a painter is left out
 
     const std::vector<ReportBlock>& blocks() const { return m_blocks; }
 

@@ -12,11 +12,13 @@ ReportExport::ReportExport(QObject* parent) : QObject(parent) {}
 
 ReportExport::~ReportExport()
 {
-    if (m_process) {
-        m_process->disconnect(this); // nobody may hear of the end any more
-        m_process->kill();           // a half-written report is never renamed into place
-        m_process->waitForFinished(3000);
-    }
+    if (!m_process)
+        return;
+    m_process->disconnect(this); // nobody may hear of the end any more
+    // A report takes a second or two: closing the studio waits for it rather than lose it
+    // (or leave its temporary file behind); a hung one is stopped.
+    if (!m_process->waitForFinished(30000))
+        m_process->kill();
 }
 
 bool ReportExport::isRunning() const
@@ -39,30 +41,40 @@ bool ReportExport::start(const QStringList& folders, const QString& path,
     arguments << folders << QStringLiteral("--out") << path;
     if (!dataDirectory.isEmpty())
         arguments << QStringLiteral("--data") << dataDirectory;
-    delete m_process;
+    if (m_process) {
+        // The last report's process may still be emitting (this can be called from a slot
+        // on finished): never delete it under its own signal.
+        m_process->disconnect(this);
+        m_process->deleteLater();
+    }
     m_process = new QProcess(this);
     m_path = path;
     // Drawn offscreen, as from a terminal: never on this studio's display.
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     m_process->setProcessEnvironment(environment);
-    connect(m_process, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus how) {
-        const bool ok = how == QProcess::NormalExit && exitCode == 0;
-        QString message = QString::fromUtf8(m_process->readAllStandardError()).trimmed();
-        // Qt's own notes ("QStandardPaths: XDG_RUNTIME_DIR not set") are not the reason.
-        QStringList lines = message.split(QLatin1Char('\n'));
-        lines.removeIf(
-            [](const QString& line) { return line.startsWith(QStringLiteral("QStandardPaths")); });
-        message = ok ? m_path : lines.join(QLatin1Char('\n'));
-        if (!ok && message.isEmpty())
-            message = QStringLiteral("atelier-cli report stopped (exit code %1)").arg(exitCode);
-        Q_EMIT finished(ok, m_path, message);
-    });
-    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
-        if (error == QProcess::FailedToStart)
+    QProcess* process = m_process;
+    connect(process, &QProcess::finished, this,
+            [this, process](int exitCode, QProcess::ExitStatus how) {
+                const bool ok = how == QProcess::NormalExit && exitCode == 0;
+                // Qt's own notes ("QStandardPaths: XDG_RUNTIME_DIR not set") say nothing here;
+                // the CLI's own lines are the error, or on success a note (no dataset).
+                QStringList lines =
+                    QString::fromUtf8(process->readAllStandardError()).trimmed().split('\n');
+                lines.removeIf([](const QString& line) {
+                    return line.isEmpty() || line.startsWith(QStringLiteral("QStandardPaths"));
+                });
+                QString message = lines.join(QLatin1Char('\n'));
+                if (!ok && message.isEmpty())
+                    message =
+                        QStringLiteral("atelier-cli report stopped (exit code %1)").arg(exitCode);
+                Q_EMIT finished(ok, m_path, message);
+            });
+    connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart) // no finished() follows
             Q_EMIT finished(false, m_path,
                             QStringLiteral("Cannot start %1: %2")
-                                .arg(m_process->program(), m_process->errorString()));
+                                .arg(process->program(), process->errorString()));
     });
     m_process->start(SweepLauncher::cliProgram(), arguments);
     return true;

@@ -26,7 +26,8 @@ public:
     bool isRunning() const;
 
 Q_SIGNALS:
-    // `message`: the file written, or what went wrong in the CLI's words.
+    // `message`: what went wrong in the CLI's words, or on success its note (empty, or that
+    // the example images were left out for want of the dataset).
     void finished(bool ok, const QString& path, const QString& message);
 
 private:

@@ -52,7 +52,7 @@ footer { margin-top: 40px; color: #8a909c; font-size: 12px; border-top: 1px soli
   body { background: #fff; font-size: 11pt; }
   main { max-width: none; padding: 0; }
   h2 { break-before: page; }
-  nav.contents + h2 { break-before: auto; }
+  nav.contents h2, nav.contents + h2 { break-before: auto; }
   h2, h3 { break-after: avoid; }
   figure, tr, dl.facts { break-inside: avoid; }
 }
@@ -75,7 +75,7 @@ QString inlineSvg(const ReportFigure& figure, int number)
         svg.setSize(figure.size);
         svg.setViewBox(QRect(QPoint(0, 0), figure.size));
         svg.setResolution(kDotsPerInch);
-        svg.setTitle(figure.title);
+        // No setTitle: Qt 6.4 writes it unescaped (a run named "A&B" would break the file).
         QPainter painter(&svg);
         paintOn(painter, figure.size, figure.paint);
     }
@@ -88,6 +88,8 @@ QString inlineSvg(const ReportFigure& figure, int number)
     // The figure's own size as the most it is drawn at; CSS scales it to the column.
     text.replace(QRegularExpression(QStringLiteral("^<svg width=\"[^\"]*\" height=\"[^\"]*\"")),
                  QStringLiteral("<svg style=\"max-width:%1px\"").arg(figure.size.width()));
+    const qsizetype opened = text.indexOf(QLatin1Char('>')) + 1; // after the <svg ...> tag
+    text.insert(opened, QStringLiteral("<title>%1</title>").arg(escaped(figure.title)));
     return text;
 }
 

@@ -84,7 +84,8 @@ public:
         double labelWidth = 0;
         for (const auto& [label, value] : facts)
             labelWidth = std::max(labelWidth, QFontMetricsF(f, &m_writer).horizontalAdvance(label));
-        labelWidth = std::min(labelWidth + 20, m_area.width() * 0.4); // +4: no rounding wrap
+        // 16 between the columns, and 4 more so that rounding never wraps the widest label.
+        labelWidth = std::min(labelWidth + 20, m_area.width() * 0.4);
         const double valueWidth = m_area.width() - labelWidth;
         for (const auto& [label, value] : facts) {
             const double height =
@@ -115,6 +116,8 @@ public:
         const double total = totalOf(widths);
         for (double& w : widths)
             w *= std::min(1.0, m_area.width() / total);
+        // Narrowed columns break anywhere: a number has no space to wrap at.
+        m_wrap = total > m_area.width() ? Qt::TextWrapAnywhere : Qt::TextWordWrap;
         const QFont bold = font(f.pointSizeF(), true);
         auto rowHeight = [&](const QStringList& cells, const QFont& rowFont) {
             double height = 0;
@@ -154,6 +157,7 @@ public:
             drawRow(table.rows[r], rowFont, height,
                     best ? kBestFill : (r % 2 == 1 ? kZebra : QColor()));
         }
+        m_wrap = Qt::TextWordWrap; // the caption is prose
         if (!table.caption.isEmpty()) {
             const QFont captionFont = font(8, false, true);
             ensureRoom(measure(table.caption, captionFont, m_area.width()) + 4);
@@ -176,6 +180,8 @@ public:
 
     void figure(const ReportFigure& figure)
     {
+        if (figure.size.isEmpty())
+            return; // nothing to draw (ReportDocument refuses such figures too)
         const QFont captionFont = font(8, false, true);
         const double scale = figureScale(figure);
         const QSizeF drawn = QSizeF(figure.size) * scale;
@@ -211,11 +217,13 @@ private:
                    : measure(figure.caption, font(8, false, true), m_area.width()) + 4;
     }
 
-    // Down to the text width, and to the page's height where a figure is taller.
+    // Down to the text width, and to the page's height where a figure is taller; never
+    // below a tenth (a caption taller than the page must not flip the figure).
     double figureScale(const ReportFigure& figure)
     {
         const double scale = std::min(1.0, m_area.width() / figure.size.width());
-        return std::min(scale, (m_area.height() - captionHeight(figure)) / figure.size.height());
+        return std::max(
+            0.1, std::min(scale, (m_area.height() - captionHeight(figure)) / figure.size.height()));
     }
 
     static double totalOf(const std::vector<double>& widths)
@@ -253,8 +261,7 @@ private:
         if (body.isEmpty())
             return QFontMetricsF(f, &m_writer).height();
         m_painter.setFont(f);
-        return m_painter
-            .boundingRect(QRectF(0, 0, std::max(1.0, width), 1e6), Qt::TextWordWrap, body)
+        return m_painter.boundingRect(QRectF(0, 0, std::max(1.0, width), 1e6), m_wrap, body)
             .height();
     }
 
@@ -263,7 +270,7 @@ private:
     {
         m_painter.setFont(f);
         m_painter.setPen(color);
-        m_painter.drawText(rect, int(align | Qt::AlignTop) | Qt::TextWordWrap, body);
+        m_painter.drawText(rect, int(align | Qt::AlignTop) | m_wrap, body);
     }
 
     // Draws a paragraph of `body` across the text width at the current height; its height.
@@ -301,7 +308,8 @@ private:
     QRectF m_area;
     double m_y;
     int m_page = 1;
-    bool m_afterTitle = false; // nothing but the title drawn yet
+    bool m_afterTitle = false;     // nothing but the title drawn yet
+    int m_wrap = Qt::TextWordWrap; // TextWrapAnywhere inside a narrowed table
 };
 
 } // namespace

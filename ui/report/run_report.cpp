@@ -53,6 +53,14 @@ bool addFigure(ReportDocument& report, std::vector<PreparedFigure>& figures, con
     return true;
 }
 
+std::int64_t correctCount(const ConfusionMatrix& confusion)
+{
+    std::int64_t correct = 0;
+    for (int c = 0; c < kNumClasses; ++c)
+        correct += confusion[c][c];
+    return correct;
+}
+
 bool hasActiveDropout(const ModelSpec& model)
 {
     return std::any_of(model.layers.begin(), model.layers.end(), [](const LayerSpec& layer) {
@@ -72,10 +80,8 @@ QString bestEpochCaption(const RunRecord& run)
         text += QStringLiteral(" The vertical line marks epoch %1, the best by %2%3.")
                     .arg(run.metrics.bestEpoch)
                     .arg(qs(monitorName(run.preset.training.earlyStopping.monitor)))
-                    .arg(run.preset.training.earlyStopping.enabled &&
-                                 run.preset.training.earlyStopping.restoreBest
-                             ? QStringLiteral(", whose weights the run kept")
-                             : QString());
+                    .arg(run.metrics.restoredBest ? QStringLiteral(", whose weights the run kept")
+                                                  : QString());
     return text;
 }
 
@@ -219,8 +225,7 @@ void addRunSections(ReportDocument& report, const RunRecord& run,
     const QString matrixCaption =
         QStringLiteral("Rows: the true class; columns: the predicted one; the diagonal holds the "
                        "images classified correctly (%1 of %2).")
-            .arg(countText(std::llround(run.metrics.testAccuracy * double(run.metrics.testCount))),
-                 countText(run.metrics.testCount));
+            .arg(countText(correctCount(run.test.confusion)), countText(run.metrics.testCount));
     if (full)
         addFigure(report, figures, QStringLiteral("confusion"),
                   QStringLiteral("Counts. ") + matrixCaption, kMatrixSize);
@@ -245,10 +250,11 @@ void addRunSections(ReportDocument& report, const RunRecord& run,
 ReportDocument runReport(const RunRecord& run, std::shared_ptr<const FashionMnist> data)
 {
     ReportDocument report;
-    report.title = QStringLiteral("Run %1").arg(runFolderName(run));
+    report.title = QStringLiteral("Training report: %1")
+                       .arg(run.preset.name.empty() ? runFolderName(run) : qs(run.preset.name));
     report.subtitle =
-        QStringLiteral("%1 · test accuracy %2 · %3")
-            .arg(qs(run.preset.name), percentText(run.metrics.testAccuracy), qs(run.folder));
+        QStringLiteral("Fashion-MNIST · test accuracy %1 · %2")
+            .arg(percentText(run.metrics.testAccuracy), QDir(qs(run.folder)).absolutePath());
     addRunSections(report, run, std::move(data), RunDetail::Full, runFolderName(run));
     return report;
 }
@@ -274,7 +280,10 @@ ReportDocument comparisonReport(const std::vector<RunRecord>& runs,
     int best = 0; // by dev accuracy: what a choice between runs may look at
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const RunMetrics& m = runs[i].metrics;
-        if (m.devAccuracy > runs[std::size_t(best)].metrics.devAccuracy)
+        // A diverged run's NaN never wins.
+        const double bestSoFar = runs[std::size_t(best)].metrics.devAccuracy;
+        if (std::isfinite(m.devAccuracy) &&
+            (!std::isfinite(bestSoFar) || m.devAccuracy > bestSoFar))
             best = int(i);
         const ModelReport model = analyzeModel(runs[i].preset.model, kNumClasses);
         table.rows.push_back(

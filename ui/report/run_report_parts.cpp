@@ -81,7 +81,10 @@ QString augmentationText(const Augmentation& a)
 
 QString runFolderName(const RunRecord& run)
 {
-    const QString name = QFileInfo(QString::fromStdString(run.folder)).fileName();
+    // "runs/x/" (as shell completion writes it) and "." name the folder too.
+    const QString name =
+        QFileInfo(QDir::cleanPath(QDir(QString::fromStdString(run.folder)).absolutePath()))
+            .fileName();
     return name.isEmpty() ? QString::fromStdString(run.folder) : name;
 }
 

@@ -91,11 +91,16 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_searchView, &SearchView::statusMessage, this, showMessage);
     connect(m_reportExport, &ReportExport::finished, this,
             [this](bool ok, const QString& path, const QString& message) {
-                if (ok)
-                    statusBar()->showMessage(QStringLiteral("Wrote the report %1").arg(path),
-                                             15000);
-                else
+                if (!ok) {
+                    statusBar()->showMessage(QStringLiteral("The report was not written"), 10000);
                     QMessageBox::warning(this, QStringLiteral("Export Report"), message);
+                    return;
+                }
+                statusBar()->showMessage(QStringLiteral("Wrote the report %1%2")
+                                             .arg(path, message.isEmpty()
+                                                            ? QString()
+                                                            : QStringLiteral(" (") + message + ')'),
+                                         15000);
             });
     connect(m_searchView, &SearchView::showTrainView, this, [this] { showTab(Tab::Train); });
     connect(m_searchView, &SearchView::showEvaluateView, this, [this] { showTab(Tab::Evaluate); });

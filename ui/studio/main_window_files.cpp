@@ -227,12 +227,16 @@ bool MainWindow::exportReport(const QString& path)
 {
     QString whyNot;
     const QStringList folders = reportFolders(&whyNot);
-    if (folders.isEmpty() ||
-        !m_reportExport->start(folders, path, m_dataset->directory(), &whyNot)) {
+    if (folders.isEmpty()) {
         statusBar()->showMessage(whyNot, 10000);
         return false;
     }
+    // Shown before starting: a process that cannot start says so at once, replacing it.
     statusBar()->showMessage(QStringLiteral("Writing the report %1…").arg(path));
+    if (!m_reportExport->start(folders, path, m_dataset->directory(), &whyNot)) {
+        statusBar()->showMessage(whyNot, 10000);
+        return false;
+    }
     return true;
 }
 
