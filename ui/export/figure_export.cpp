@@ -66,6 +66,11 @@ void paintOn(QPainter& painter, const QSize& size, const FigurePainter& paint)
 {
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setRenderHint(QPainter::TextAntialiasing);
+    // Every figure starts from the same state, whatever the painter drew before (a report
+    // page's italic caption): the application font, a text-coloured pen, no brush.
+    painter.setFont(QApplication::font());
+    painter.setPen(QApplication::palette().color(QPalette::Text));
+    painter.setBrush(Qt::NoBrush);
     const QRectF area(0, 0, size.width(), size.height());
     painter.fillRect(area, QApplication::palette().color(QPalette::Base));
     paint(painter, area);

@@ -27,7 +27,8 @@ QString figureSuffix(FigureFormat format);
 using FigurePainter = std::function<void(QPainter& painter, const QRectF& area)>;
 
 // Paints a figure of `size` pixels at the painter's origin: the palette's base colour, then
-// `paint` (what every exported figure and report figure goes through).
+// `paint` from a known painter state (what every exported figure and report figure goes
+// through).
 void paintOn(QPainter& painter, const QSize& size, const FigurePainter& paint);
 
 // Paints a figure of `size` pixels (PDF: the same size at 96 dpi) on the palette's base

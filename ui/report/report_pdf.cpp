@@ -5,7 +5,6 @@
 #include "ui/report/report_writer.h"
 
 #include <QBuffer>
-#include <QGuiApplication>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
@@ -190,11 +189,6 @@ public:
         m_painter.translate(m_area.left() + (m_area.width() - drawn.width()) / 2, m_y);
         m_painter.scale(scale, scale);
         m_painter.setClipRect(QRectF(QPointF(0, 0), QSizeF(figure.size)));
-        // The figure starts from the state an exported figure starts from, not from the
-        // italic caption font of the text above.
-        m_painter.setFont(QGuiApplication::font());
-        m_painter.setPen(QPen(Qt::black));
-        m_painter.setBrush(Qt::NoBrush);
         paintOn(m_painter, figure.size, figure.paint);
         m_painter.restore();
         m_y += drawn.height();
