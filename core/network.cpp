@@ -1,6 +1,7 @@
 // Builds LibTorch modules from a validated ModelSpec: layers, "same" padding with Keras's
 // semantics (extra padding at the end, any stride), and the weight initializers.
 #include "errors.h"
+#include "internal/cpu_kernels.h"
 #include "internal/network_impl.h"
 #include "model_analysis.h"
 
@@ -76,22 +77,37 @@ struct MaskedAvgPoolImpl : torch::nn::Module
 };
 TORCH_MODULE(MaskedAvgPool);
 
-// Convolution that picks the faster CPU kernel. oneDNN (mkldnn) is fast for many input
-// channels but was measured 6-10x slower than the im2col kernel ("thnn") for a first layer
-// with one input channel (60 vs 6-10 µs per 28×28 image on 2 cores).
+// Convolution that picks the faster CPU kernel, with the block's ReLU fused when asked.
+// - One input channel, 3×3 (every first layer here): the direct stencil, 10× the im2col
+//   kernel's speed (bench_layer_profile; docs/results.md).
+// - Up to 4 input channels otherwise: the im2col kernel ("thnn"). oneDNN (mkldnn) was
+//   measured 6-10x slower for few input channels (60 vs 6-10 µs per 28×28 image on 2 cores).
+// - Everything else, and every other device: LibTorch's own choice.
 struct ConvolutionImpl : torch::nn::Module
 {
     // `padding` repeats the options' symmetric padding: reading it back from the options
     // would need the variant type, which differs between LibTorch 1.x and 2.x.
     ConvolutionImpl(const torch::nn::Conv2dOptions& options,
-                    std::array<std::int64_t, 2> symmetricPadding)
-        : conv(options), padding(symmetricPadding),
+                    std::array<std::int64_t, 2> symmetricPadding, bool fusedRelu)
+        : conv(options), padding(symmetricPadding), relu(fusedRelu),
           useIm2col(options.in_channels() <= kIm2colMaxInputChannels &&
                     options.dilation()->at(0) == 1 && options.dilation()->at(1) == 1)
     {
         register_module("conv", conv);
     }
     torch::Tensor forward(const torch::Tensor& x)
+    {
+        if (usesStencil(x))
+            return stencilConvolution(x, conv->weight, conv->bias, padding, relu);
+        const torch::Tensor y = convolve(x);
+        return relu ? torch::relu(y) : y;
+    }
+    bool usesStencil(const torch::Tensor& x) const
+    {
+        return stencilConvolutionApplies(x, conv->weight, conv->options, padding);
+    }
+    // The convolution without its ReLU, not by the stencil.
+    torch::Tensor convolve(const torch::Tensor& x)
     {
         if (!useIm2col || !x.is_cpu())
             return conv->forward(x);
@@ -104,9 +120,65 @@ struct ConvolutionImpl : torch::nn::Module
     static constexpr std::int64_t kIm2colMaxInputChannels = 4;
     torch::nn::Conv2d conv;
     std::array<std::int64_t, 2> padding;
+    bool relu;
     bool useIm2col;
 };
 TORCH_MODULE(Convolution);
+
+// Max pooling. Windows that tile the image (the usual 2×2, step 2, with or without "same"
+// padding) take the tiling kernel, 3-6x LibTorch's CPU kernel with its backward
+// (bench_layer_profile; docs/results.md). Elsewhere "same" padding is -inf, which never wins
+// a max, as in TensorFlow.
+struct MaxPoolImpl : torch::nn::Module
+{
+    MaxPoolImpl(std::array<std::int64_t, 2> window, std::array<std::int64_t, 2> step,
+                PadAmounts pad)
+        : window(window), step(step), pad(pad)
+    {}
+    torch::Tensor forward(const torch::Tensor& x) { return pool(x, false); }
+    // With `relu`, relu(pool(x)), which equals pool(relu(x)): the ReLU of the layer before,
+    // applied to a quarter of the values.
+    torch::Tensor pool(const torch::Tensor& x, bool relu)
+    {
+        const TilingMaxPoolSpec spec{window, {pad.bottom, pad.right}, relu};
+        if (window == step && pad.top == 0 && pad.left == 0 && tilingMaxPoolApplies(x, spec))
+            return tilingMaxPool(x, spec);
+        const torch::Tensor padded =
+            pad.none() ? x
+                       : F::pad(x, F::PadFuncOptions({pad.left, pad.right, pad.top, pad.bottom})
+                                       .value(-std::numeric_limits<double>::infinity()));
+        const torch::Tensor y = F::max_pool2d(
+            padded, F::MaxPool2dFuncOptions({window[0], window[1]}).stride({step[0], step[1]}));
+        return relu ? torch::relu(y) : y;
+    }
+    std::array<std::int64_t, 2> window, step;
+    PadAmounts pad;
+};
+TORCH_MODULE(MaxPool);
+
+// The block's module when it is the block's only one and of type Layer, else null.
+template <typename Layer> Layer* soleModule(const torch::nn::Sequential& block)
+{
+    return block->size() == 1 ? block->ptr(0)->as<Layer>() : nullptr;
+}
+
+// A ReLU (a convolution's, or an activation layer's), then a block of max pooling alone: the
+// pooling applies the ReLU, to a quarter of the values (one pass less forward and backward).
+// Not when the stencil computes the convolution: it fuses its ReLU for free. Returns an
+// undefined tensor when the pair does not qualify.
+torch::Tensor reluThenPool(const torch::nn::Sequential& first, const torch::nn::Sequential& second,
+                           const torch::Tensor& x)
+{
+    MaxPoolImpl* pool = soleModule<MaxPoolImpl>(second);
+    if (!pool)
+        return {};
+    if (soleModule<torch::nn::ReLUImpl>(first))
+        return pool->pool(x, /*relu=*/true);
+    ConvolutionImpl* convolution = soleModule<ConvolutionImpl>(first);
+    if (!convolution || !convolution->relu || convolution->usesStencil(x))
+        return {};
+    return pool->pool(convolution->convolve(x), /*relu=*/true);
+}
 
 // Dropout with a mask from uniform noise. On CPU, LibTorch's dropout draws each element with
 // bernoulli_, which was measured 3x slower (69 vs 23 µs per 32×14×14 map on 2 cores) and
@@ -194,9 +266,8 @@ void appendPooling(torch::nn::Sequential& block, const LayerSpec& layer, const T
     const auto window = torch::ExpandingArray<2>({layer.pool.h, layer.pool.w});
     const auto step = torch::ExpandingArray<2>({layer.stride.h, layer.stride.w});
     if (layer.type == LayerType::MaxPool2D) {
-        if (!pad.none()) // padding with -inf never wins a max, as in TensorFlow
-            block->push_back(ConstantPad(pad, -std::numeric_limits<double>::infinity()));
-        block->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(window).stride(step)));
+        block->push_back(MaxPool(std::array<std::int64_t, 2>{layer.pool.h, layer.pool.w},
+                                 std::array<std::int64_t, 2>{layer.stride.h, layer.stride.w}, pad));
     } else if (pad.symmetric()) {
         block->push_back(torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(window)
                                                   .stride(step)
@@ -205,6 +276,13 @@ void appendPooling(torch::nn::Sequential& block, const LayerSpec& layer, const T
     } else {
         block->push_back(MaskedAvgPool(pad, layer.pool, layer.stride));
     }
+}
+
+// A convolution applies its own ReLU: one pass over the output instead of three (write,
+// read and write again, and the same in the backward pass).
+bool fusesRelu(const LayerSpec& layer)
+{
+    return layer.type == LayerType::Conv2D && layer.activation == ActivationKind::Relu;
 }
 
 torch::nn::Sequential buildBlock(const LayerSpec& layer, const TensorShape& in)
@@ -232,7 +310,7 @@ torch::nn::Sequential buildBlock(const LayerSpec& layer, const TensorShape& in)
         } else {
             block->push_back(ConstantPad(pad, 0.0));
         }
-        Convolution conv(options, symmetric);
+        Convolution conv(options, symmetric, fusesRelu(layer));
         initializeWeights(conv->conv, layer);
         block->push_back(conv);
         break;
@@ -261,7 +339,7 @@ torch::nn::Sequential buildBlock(const LayerSpec& layer, const TensorShape& in)
     case LayerType::Invalid:
         break;
     }
-    if (hasActivation(layer.type))
+    if (hasActivation(layer.type) && !fusesRelu(layer))
         appendActivation(block, layer.activation);
     return block;
 }
@@ -303,9 +381,17 @@ torch::Tensor LayerStackImpl::forward(torch::Tensor x)
     if (x.dim() == 4 && x.is_cpu())
         x = x.contiguous(torch::MemoryFormat::ChannelsLast);
     std::vector<torch::Tensor>* captured = std::exchange(capturedOutputs, nullptr);
-    for (auto& block : blocks) {
-        if (!block->is_empty())
-            x = block->forward(x);
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+        // Fusing two blocks skips the first one's output, which a capture needs.
+        if (!captured && i + 1 < blocks.size()) {
+            if (torch::Tensor fused = reluThenPool(blocks[i], blocks[i + 1], x); fused.defined()) {
+                x = fused;
+                ++i;
+                continue;
+            }
+        }
+        if (!blocks[i]->is_empty())
+            x = blocks[i]->forward(x);
         if (captured)
             captured->push_back(x);
     }

@@ -1,0 +1,219 @@
+// The one-channel 3×3 convolution of conv_stencil.h. Each image is first copied into a
+// zero-bordered buffer so that every output pixel reads its 9 taps without bounds checks.
+// The channel loop works on 8 floats at a time (GCC vector extensions, compiled for AVX2+FMA
+// and for AVX-512 besides the baseline, chosen when the program loads).
+#include "internal/conv_stencil.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+namespace atelier::stencil {
+namespace {
+
+constexpr std::int64_t kLanes = 8;
+using Vec = float __attribute__((vector_size(kLanes * sizeof(float))));
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ATELIER_VECTOR_CLONES                                                                      \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define ATELIER_VECTOR_CLONES
+#endif
+// The helpers must be compiled inside each clone, with its instruction set.
+#define ATELIER_INLINE inline __attribute__((always_inline))
+
+// Unaligned loads and stores: the channel rows are only float-aligned.
+ATELIER_INLINE Vec load(const float* p)
+{
+    Vec v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+ATELIER_INLINE void store(float* p, Vec v)
+{
+    std::memcpy(p, &v, sizeof v);
+}
+
+std::int64_t paddedWidth(const Geometry& g)
+{
+    return g.outWidth + 2;
+}
+std::int64_t paddedHeight(const Geometry& g)
+{
+    return g.outHeight + 2;
+}
+
+// Copies one image into `padded` (zeroed once by the caller; the border stays zero).
+void fillPadded(const float* image, const Geometry& g, float* padded)
+{
+    const std::int64_t pw = paddedWidth(g);
+    const std::int64_t rows = std::min(g.height, paddedHeight(g) - g.padTop);
+    const std::int64_t columns = std::min(g.width, pw - g.padLeft);
+    for (std::int64_t y = 0; y < rows; ++y)
+        std::memcpy(padded + (y + g.padTop) * pw + g.padLeft, image + y * g.width,
+                    std::size_t(columns) * sizeof(float));
+}
+
+// The 9 taps of the output pixel whose window starts at `p`, in kernel order.
+inline std::int64_t tapOffset(int tap, std::int64_t pw)
+{
+    return (tap / 3) * pw + tap % 3;
+}
+
+// P neighbouring pixels of one row × G vectors of channels, all in registers: P·G independent
+// sums keep both FMA units busy (one sum alone would wait on each FMA's latency 9 times).
+// `p`: the first pixel's window in the padded image; `w`, `bias`, `out`: at the first channel.
+template <int P, int G>
+ATELIER_INLINE void forwardTile(const float* __restrict p, std::int64_t pw,
+                                const float* __restrict w, std::int64_t c,
+                                const float* __restrict bias, bool relu, float* __restrict out)
+{
+    const Vec zero = {};
+    Vec sum[P][G];
+#pragma GCC unroll 8
+    for (int g = 0; g < G; ++g) {
+        const Vec start = bias ? load(bias + g * kLanes) : zero;
+#pragma GCC unroll 8
+        for (int q = 0; q < P; ++q)
+            sum[q][g] = start;
+    }
+#pragma GCC unroll 9
+    for (int t = 0; t < kTaps; ++t) {
+        Vec weight[G];
+#pragma GCC unroll 8
+        for (int g = 0; g < G; ++g)
+            weight[g] = load(w + t * c + g * kLanes);
+#pragma GCC unroll 8
+        for (int q = 0; q < P; ++q) {
+            const float value = p[tapOffset(t, pw) + q];
+#pragma GCC unroll 8
+            for (int g = 0; g < G; ++g)
+                sum[q][g] += weight[g] * value;
+        }
+    }
+#pragma GCC unroll 8
+    for (int q = 0; q < P; ++q)
+#pragma GCC unroll 8
+        for (int g = 0; g < G; ++g)
+            store(out + q * c + g * kLanes,
+                  relu ? (sum[q][g] <= zero ? zero : sum[q][g]) : sum[q][g]);
+}
+
+// The output pixels from `x` on that `forwardTile<P, ...>` covers, over every channel.
+template <int P>
+ATELIER_INLINE void forwardPixels(const float* __restrict p, std::int64_t pw,
+                                  const float* __restrict w, std::int64_t c,
+                                  const float* __restrict bias, bool relu, float* __restrict out)
+{
+    constexpr int kWide = 4; // 32 channels: the common first-layer width
+    std::int64_t k = 0;
+    for (; k + kWide * kLanes <= c; k += kWide * kLanes)
+        forwardTile<P, kWide>(p, pw, w + k, c, bias ? bias + k : nullptr, relu, out + k);
+    for (; k + kLanes <= c; k += kLanes)
+        forwardTile<P, 1>(p, pw, w + k, c, bias ? bias + k : nullptr, relu, out + k);
+    for (; k < c; ++k) {
+        for (int q = 0; q < P; ++q) {
+            float sum = bias ? bias[k] : 0.0f;
+            for (int t = 0; t < kTaps; ++t)
+                sum += w[t * c + k] * p[tapOffset(t, pw) + q];
+            out[q * c + k] = relu && sum <= 0.0f ? 0.0f : sum;
+        }
+    }
+}
+
+ATELIER_VECTOR_CLONES
+void forwardImage(const float* __restrict padded, const Geometry& g,
+                  const float* __restrict weights, const float* __restrict bias, bool relu,
+                  float* __restrict out)
+{
+    const std::int64_t c = g.channels, pw = paddedWidth(g);
+    for (std::int64_t y = 0; y < g.outHeight; ++y) {
+        const float* row = padded + y * pw;
+        std::int64_t x = 0;
+        for (; x + 2 <= g.outWidth; x += 2, out += 2 * c)
+            forwardPixels<2>(row + x, pw, weights, c, bias, relu, out);
+        for (; x < g.outWidth; ++x, out += c)
+            forwardPixels<1>(row + x, pw, weights, c, bias, relu, out);
+    }
+}
+
+// One image's contribution, added to `sums` channel block by channel block: the 10 sums of
+// a block (9 taps and the bias) stay in registers while the pixels stream past, ten
+// independent chains of FMAs.
+ATELIER_VECTOR_CLONES
+void gradientImage(const float* __restrict padded, const Geometry& g,
+                   const float* __restrict gradOut, const float* __restrict reluOut,
+                   float* __restrict sums)
+{
+    const std::int64_t c = g.channels, pw = paddedWidth(g);
+    const std::int64_t vectorEnd = c - c % kLanes;
+    const Vec zero = {};
+    for (std::int64_t k = 0; k < vectorEnd; k += kLanes) {
+        Vec tap[kTaps] = {};
+        Vec biasSum = zero;
+        std::int64_t pixel = 0;
+        for (std::int64_t y = 0; y < g.outHeight; ++y) {
+            const float* row = padded + y * pw;
+            for (std::int64_t x = 0; x < g.outWidth; ++x, ++pixel) {
+                Vec grad = load(gradOut + pixel * c + k);
+                if (reluOut)
+                    grad = load(reluOut + pixel * c + k) <= zero ? zero : grad;
+#pragma GCC unroll 9
+                for (int t = 0; t < kTaps; ++t)
+                    tap[t] += grad * row[tapOffset(t, pw) + x];
+                biasSum += grad;
+            }
+        }
+        for (int t = 0; t < kTaps; ++t)
+            store(sums + t * c + k, load(sums + t * c + k) + tap[t]);
+        store(sums + kTaps * c + k, load(sums + kTaps * c + k) + biasSum);
+    }
+    for (std::int64_t k = vectorEnd; k < c; ++k) {
+        float tap[kTaps] = {}, biasSum = 0.0f;
+        std::int64_t pixel = 0;
+        for (std::int64_t y = 0; y < g.outHeight; ++y) {
+            const float* row = padded + y * pw;
+            for (std::int64_t x = 0; x < g.outWidth; ++x, ++pixel) {
+                float grad = gradOut[pixel * c + k];
+                if (reluOut && reluOut[pixel * c + k] <= 0.0f)
+                    grad = 0.0f;
+                for (int t = 0; t < kTaps; ++t)
+                    tap[t] += grad * row[tapOffset(t, pw) + x];
+                biasSum += grad;
+            }
+        }
+        for (int t = 0; t < kTaps; ++t)
+            sums[t * c + k] += tap[t];
+        sums[kTaps * c + k] += biasSum;
+    }
+}
+
+} // namespace
+
+void forward(const float* images, std::int64_t count, const Geometry& geometry,
+             const float* weights, const float* bias, bool relu, float* out)
+{
+    std::vector<float> padded(std::size_t(paddedHeight(geometry) * paddedWidth(geometry)), 0.0f);
+    const std::int64_t imageSize = geometry.height * geometry.width;
+    const std::int64_t outSize = geometry.outHeight * geometry.outWidth * geometry.channels;
+    for (std::int64_t i = 0; i < count; ++i) {
+        fillPadded(images + i * imageSize, geometry, padded.data());
+        forwardImage(padded.data(), geometry, weights, bias, relu, out + i * outSize);
+    }
+}
+
+void accumulateWeightGradient(const float* images, std::int64_t count, const Geometry& geometry,
+                              const float* gradOut, const float* reluOut, float* sums)
+{
+    std::vector<float> padded(std::size_t(paddedHeight(geometry) * paddedWidth(geometry)), 0.0f);
+    const std::int64_t imageSize = geometry.height * geometry.width;
+    const std::int64_t outSize = geometry.outHeight * geometry.outWidth * geometry.channels;
+    for (std::int64_t i = 0; i < count; ++i) {
+        fillPadded(images + i * imageSize, geometry, padded.data());
+        gradientImage(padded.data(), geometry, gradOut + i * outSize,
+                      reluOut ? reluOut + i * outSize : nullptr, sums);
+    }
+}
+
+} // namespace atelier::stencil

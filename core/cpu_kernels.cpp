@@ -1,0 +1,229 @@
+// Autograd functions around the hand-written CPU kernels; each runs its kernel over blocks of
+// images or rows in parallel.
+#include "internal/cpu_kernels.h"
+
+#include "internal/conv_stencil.h"
+#include "internal/max_pool_kernel.h"
+
+#include <ATen/Parallel.h>
+
+namespace atelier {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::tensor_list;
+
+// The weight gradient is summed per block of this many images, then the blocks in order: the
+// result does not depend on how the blocks were shared among threads.
+constexpr std::int64_t kImagesPerBlock = 8;
+
+stencil::Geometry geometryOf(const torch::Tensor& x, std::int64_t channels,
+                             std::array<std::int64_t, 2> padding)
+{
+    stencil::Geometry g;
+    g.height = x.size(2);
+    g.width = x.size(3);
+    g.padTop = padding[0];
+    g.padLeft = padding[1];
+    g.outHeight = g.height + 2 * padding[0] - 2;
+    g.outWidth = g.width + 2 * padding[1] - 2;
+    g.channels = channels;
+    return g;
+}
+
+struct StencilConvolutionFunction : torch::autograd::Function<StencilConvolutionFunction>
+{
+    static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x,
+                                 const torch::Tensor& weight, const torch::Tensor& bias,
+                                 std::int64_t padTop, std::int64_t padLeft, bool relu)
+    {
+        // One channel: channels-last and NCHW are the same bytes, so this never copies them.
+        const torch::Tensor images = x.contiguous();
+        const stencil::Geometry g = geometryOf(images, weight.size(0), {padTop, padLeft});
+        // Tap-major weights (9 × C): each tap's C weights are one vector row.
+        const torch::Tensor taps =
+            weight.detach().reshape({g.channels, stencil::kTaps}).t().contiguous();
+        const torch::Tensor biasValues = bias.detach().contiguous();
+        const std::int64_t count = images.size(0);
+        torch::Tensor out =
+            torch::empty({count, g.channels, g.outHeight, g.outWidth},
+                         images.options().memory_format(torch::MemoryFormat::ChannelsLast));
+        const float* in = images.data_ptr<float>();
+        const float* w = taps.data_ptr<float>();
+        const float* b = biasValues.data_ptr<float>();
+        float* o = out.data_ptr<float>();
+        const std::int64_t imageSize = g.height * g.width;
+        const std::int64_t outSize = g.outHeight * g.outWidth * g.channels;
+        at::parallel_for(0, count, kImagesPerBlock, [&](std::int64_t begin, std::int64_t end) {
+            stencil::forward(in + begin * imageSize, end - begin, g, w, b, relu,
+                             o + begin * outSize);
+        });
+        ctx->saved_data["padTop"] = padTop;
+        ctx->saved_data["padLeft"] = padLeft;
+        ctx->saved_data["relu"] = relu;
+        ctx->saved_data["hasBias"] = bias.requires_grad();
+        ctx->save_for_backward({images, relu ? out : torch::Tensor()});
+        return out;
+    }
+
+    static tensor_list backward(AutogradContext* ctx, tensor_list gradOutputs)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const torch::Tensor& images = saved[0];
+        const torch::Tensor& reluOut = saved[1];
+        const torch::Tensor grad = gradOutputs[0].contiguous(torch::MemoryFormat::ChannelsLast);
+        const std::int64_t channels = grad.size(1);
+        const stencil::Geometry g =
+            geometryOf(images, channels,
+                       {ctx->saved_data["padTop"].toInt(), ctx->saved_data["padLeft"].toInt()});
+        const std::int64_t count = images.size(0);
+        const std::int64_t blocks = (count + kImagesPerBlock - 1) / kImagesPerBlock;
+        const std::int64_t sumSize = (stencil::kTaps + 1) * channels;
+        std::vector<float> partial(std::size_t(blocks * sumSize), 0.0f);
+        const float* in = images.data_ptr<float>();
+        const float* gradient = grad.data_ptr<float>();
+        const float* mask = reluOut.defined() ? reluOut.data_ptr<float>() : nullptr;
+        const std::int64_t imageSize = g.height * g.width;
+        const std::int64_t outSize = g.outHeight * g.outWidth * channels;
+        at::parallel_for(0, blocks, 1, [&](std::int64_t firstBlock, std::int64_t endBlock) {
+            for (std::int64_t block = firstBlock; block < endBlock; ++block) {
+                const std::int64_t first = block * kImagesPerBlock;
+                const std::int64_t n = std::min(kImagesPerBlock, count - first);
+                stencil::accumulateWeightGradient(
+                    in + first * imageSize, n, g, gradient + first * outSize,
+                    mask ? mask + first * outSize : nullptr, partial.data() + block * sumSize);
+            }
+        });
+        torch::Tensor sums = torch::zeros({stencil::kTaps + 1, channels});
+        float* total = sums.data_ptr<float>();
+        for (std::int64_t block = 0; block < blocks; ++block)
+            for (std::int64_t i = 0; i < sumSize; ++i)
+                total[i] += partial[std::size_t(block * sumSize + i)];
+        const torch::Tensor weightGrad = sums.narrow(0, 0, stencil::kTaps)
+                                             .t()
+                                             .reshape({channels, 1, 3, 3})
+                                             .contiguous(torch::MemoryFormat::ChannelsLast);
+        const torch::Tensor biasGrad =
+            ctx->saved_data["hasBias"].toBool() ? sums[stencil::kTaps].clone() : torch::Tensor();
+        return {torch::Tensor(), weightGrad,      biasGrad,
+                torch::Tensor(), torch::Tensor(), torch::Tensor()};
+    }
+};
+
+pool::Geometry poolGeometry(const torch::Tensor& x, const TilingMaxPoolSpec& spec)
+{
+    pool::Geometry g;
+    g.height = x.size(2);
+    g.width = x.size(3);
+    g.windowHeight = spec.window[0];
+    g.windowWidth = spec.window[1];
+    g.outHeight = (g.height + spec.padAfter[0]) / spec.window[0];
+    g.outWidth = (g.width + spec.padAfter[1]) / spec.window[1];
+    g.channels = x.size(1);
+    return g;
+}
+
+// Output rows (over all images) per parallel task: about 32 KB of input each at 28×28×32.
+constexpr std::int64_t kPoolRowsPerTask = 4;
+
+struct TilingMaxPoolFunction : torch::autograd::Function<TilingMaxPoolFunction>
+{
+    static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x,
+                                 std::int64_t windowHeight, std::int64_t windowWidth,
+                                 std::int64_t padBottom, std::int64_t padRight, bool relu)
+    {
+        const torch::Tensor in = x.contiguous(torch::MemoryFormat::ChannelsLast);
+        const pool::Geometry g =
+            poolGeometry(in, {{windowHeight, windowWidth}, {padBottom, padRight}, relu});
+        const auto layout = in.options().memory_format(torch::MemoryFormat::ChannelsLast);
+        const std::int64_t count = in.size(0);
+        torch::Tensor out = torch::empty({count, g.channels, g.outHeight, g.outWidth}, layout);
+        torch::Tensor winners =
+            torch::empty({count, g.channels, g.outHeight, g.outWidth}, layout.dtype(torch::kUInt8));
+        const float* source = in.data_ptr<float>();
+        float* target = out.data_ptr<float>();
+        std::uint8_t* places = winners.data_ptr<std::uint8_t>();
+        at::parallel_for(0, count * g.outHeight, kPoolRowsPerTask,
+                         [&](std::int64_t begin, std::int64_t end) {
+                             pool::forward(source, g, begin, end, relu, target, places);
+                         });
+        ctx->saved_data["height"] = g.height;
+        ctx->saved_data["width"] = g.width;
+        ctx->saved_data["windowHeight"] = windowHeight;
+        ctx->saved_data["windowWidth"] = windowWidth;
+        ctx->save_for_backward({winners});
+        return out;
+    }
+
+    static tensor_list backward(AutogradContext* ctx, tensor_list gradOutputs)
+    {
+        const torch::Tensor winners = ctx->get_saved_variables()[0];
+        const torch::Tensor grad = gradOutputs[0].contiguous(torch::MemoryFormat::ChannelsLast);
+        pool::Geometry g;
+        g.height = ctx->saved_data["height"].toInt();
+        g.width = ctx->saved_data["width"].toInt();
+        g.outHeight = winners.size(2);
+        g.outWidth = winners.size(3);
+        g.windowHeight = ctx->saved_data["windowHeight"].toInt();
+        g.windowWidth = ctx->saved_data["windowWidth"].toInt();
+        g.channels = winners.size(1);
+        const std::int64_t count = winners.size(0);
+        torch::Tensor gradIn =
+            torch::empty({count, g.channels, g.height, g.width},
+                         grad.options().memory_format(torch::MemoryFormat::ChannelsLast));
+        const float* source = grad.data_ptr<float>();
+        const std::uint8_t* places = winners.data_ptr<std::uint8_t>();
+        float* target = gradIn.data_ptr<float>();
+        at::parallel_for(0, count * g.outHeight, kPoolRowsPerTask,
+                         [&](std::int64_t begin, std::int64_t end) {
+                             pool::backward(source, places, g, begin, end, target);
+                         });
+        return {gradIn,          torch::Tensor(), torch::Tensor(),
+                torch::Tensor(), torch::Tensor(), torch::Tensor()};
+    }
+};
+
+} // namespace
+
+bool stencilConvolutionApplies(const torch::Tensor& x, const torch::Tensor& weight,
+                               const torch::nn::detail::ConvNdOptions<2>& options,
+                               std::array<std::int64_t, 2> padding)
+{
+    const auto& kernel = *options.kernel_size();
+    const auto& stride = *options.stride();
+    const auto& dilation = *options.dilation();
+    return x.is_cpu() && x.scalar_type() == torch::kFloat && x.dim() == 4 && x.size(1) == 1 &&
+           !x.requires_grad() && weight.is_cpu() && weight.scalar_type() == torch::kFloat &&
+           options.in_channels() == 1 && options.groups() == 1 && kernel[0] == 3 &&
+           kernel[1] == 3 && stride[0] == 1 && stride[1] == 1 && dilation[0] == 1 &&
+           dilation[1] == 1 && padding[0] >= 0 && padding[0] <= 2 && padding[1] >= 0 &&
+           padding[1] <= 2 && x.size(2) + 2 * padding[0] >= 3 && x.size(3) + 2 * padding[1] >= 3;
+}
+
+torch::Tensor stencilConvolution(const torch::Tensor& x, const torch::Tensor& weight,
+                                 const torch::Tensor& bias, std::array<std::int64_t, 2> padding,
+                                 bool relu)
+{
+    // Autograd functions take no undefined tensors: a layer without bias adds zeros, which
+    // get no gradient.
+    const torch::Tensor anyBias = bias.defined() ? bias : torch::zeros({weight.size(0)});
+    return StencilConvolutionFunction::apply(x, weight, anyBias, padding[0], padding[1], relu);
+}
+
+bool tilingMaxPoolApplies(const torch::Tensor& x, const TilingMaxPoolSpec& spec)
+{
+    const auto& [window, pad, relu] = spec;
+    return x.is_cpu() && x.scalar_type() == torch::kFloat && x.dim() == 4 &&
+           x.is_contiguous(torch::MemoryFormat::ChannelsLast) && x.size(1) >= 1 && window[0] >= 1 &&
+           window[1] >= 1 && window[0] * window[1] <= pool::kMaxWindowCells && pad[0] >= 0 &&
+           pad[0] < window[0] && pad[1] >= 0 && pad[1] < window[1] &&
+           x.size(2) + pad[0] >= window[0] && x.size(3) + pad[1] >= window[1];
+}
+
+torch::Tensor tilingMaxPool(const torch::Tensor& x, const TilingMaxPoolSpec& spec)
+{
+    return TilingMaxPoolFunction::apply(x, spec.window[0], spec.window[1], spec.padAfter[0],
+                                        spec.padAfter[1], spec.relu);
+}
+
+} // namespace atelier
