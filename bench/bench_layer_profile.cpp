@@ -5,7 +5,12 @@
 // lies between the layers (loss, optimizer, copies) shows as the remainder.
 // Usage: bench_layer_profile PRESET.yaml [BATCH...]   (default batches 32 and 128)
 // Prints a Markdown table per batch size for docs/results.md. Timings on shared machines
-// vary by ±10%: compare only within one invocation.
+// vary by ±10-20%: compare only within one invocation. Blocks are timed one by one, so a
+// ReLU that a whole step moves into the next pooling (LayerStackImpl::forward) counts here
+// with its own block.
+// With BENCH_TRACE=PREFIX, also writes PREFIX<batch>.json: LibTorch's profiler trace of 10
+// whole steps (chrome://tracing, or summed per operator), which is how the pooling's
+// zero-fill and copies showed up.
 #include "core/internal/network_impl.h"
 #include "core/model_analysis.h"
 #include "core/preset.h"
@@ -13,8 +18,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <vector>
 
 namespace {
@@ -51,9 +58,31 @@ double wholeStepMilliseconds(atelier::LayerStack& stack, std::int64_t batch)
     };
     for (int i = 0; i < kWarmUp; ++i)
         step();
+    if (const char* trace = std::getenv("BENCH_TRACE")) {
+        const torch::autograd::profiler::RecordProfile profile(std::string(trace) +
+                                                               std::to_string(batch) + ".json");
+        for (int i = 0; i < 10; ++i)
+            step();
+    }
     const auto start = Clock::now();
     for (int i = 0; i < kRuns; ++i)
         step();
+    return millisecondsSince(start) / kRuns;
+}
+
+// Evaluation's forward pass over a batch of 128 (core/evaluation.cpp), in eval mode without
+// gradients: what "evaluation ≥ 3× training throughput" is made of.
+double evaluationMilliseconds(atelier::LayerStack& stack)
+{
+    const torch::Tensor x = firstInput(*stack, 128);
+    const torch::NoGradGuard noGrad;
+    stack->eval();
+    for (int i = 0; i < kWarmUp; ++i)
+        stack->forward(x);
+    const auto start = Clock::now();
+    for (int i = 0; i < kRuns; ++i)
+        stack->forward(x);
+    stack->train();
     return millisecondsSince(start) / kRuns;
 }
 
@@ -111,53 +140,6 @@ std::vector<BlockTime> blockTimes(atelier::LayerStack& stack, std::int64_t batch
     return times;
 }
 
-// The candidate for a one-channel first convolution (3×3, stride 1, same padding, ReLU): the
-// image unfolded into N·H·W × 9 patches times the 9 × C kernel matrix, whose product is
-// already channels-last; its weight gradient is one more matrix product. Timed like a block,
-// and checked against the block's own output.
-void timeUnfoldedConvolution(torch::nn::Sequential& block, const torch::Tensor& input)
-{
-    const auto parameters = block->parameters();
-    if (parameters.size() != 2 || parameters[0].dim() != 4 || parameters[0].size(1) != 1 ||
-        parameters[0].size(2) != 3 || parameters[0].size(3) != 3 || input.size(1) != 1)
-        return; // not a 3×3 one-channel convolution with a bias
-    const torch::Tensor weight = parameters[0]
-                                     .detach()
-                                     .reshape({parameters[0].size(0), 9})
-                                     .t()
-                                     .contiguous()
-                                     .requires_grad_(true);
-    const torch::Tensor bias = parameters[1].detach().clone().requires_grad_(true);
-    const std::int64_t n = input.size(0), h = input.size(2), w = input.size(3);
-    auto forward = [&] {
-        torch::NoGradGuard noGrad; // the patches need no gradient: the image is data
-        return torch::nn::functional::unfold(input,
-                                             torch::nn::functional::UnfoldFuncOptions(3).padding(1))
-            .transpose(1, 2)
-            .reshape({n * h * w, 9});
-    };
-    double forwardMs = 0, backwardMs = 0;
-    torch::Tensor result;
-    for (int run = 0; run < kWarmUp + kRuns; ++run) {
-        const bool timed = run >= kWarmUp;
-        auto start = Clock::now();
-        const torch::Tensor patches = forward();
-        result = torch::relu(torch::addmm(bias, patches, weight))
-                     .view({n, h, w, weight.size(1)})
-                     .permute({0, 3, 1, 2}); // N×C×H×W, channels-last strides, no copy
-        if (timed)
-            forwardMs += millisecondsSince(start);
-        start = Clock::now();
-        torch::autograd::grad({result}, {weight, bias}, {torch::ones_like(result)});
-        if (timed)
-            backwardMs += millisecondsSince(start);
-    }
-    torch::NoGradGuard noGrad;
-    const double difference = (result - block->forward(input)).abs().max().item<double>();
-    std::printf("| %s as unfold × matrix (candidate) | | %.3f | %.3f | max |difference| %.1e |\n",
-                "first convolution", forwardMs / kRuns, backwardMs / kRuns, difference);
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -199,8 +181,11 @@ int main(int argc, char** argv)
         }
         std::printf("| loss, optimizer, between layers | | | | %.0f%% |\n",
                     100.0 * (whole - sum) / whole);
-        if (!stack->blocks.empty())
-            timeUnfoldedConvolution(stack->blocks.front(), firstInput(*stack, batch));
+        const double evaluation = evaluationMilliseconds(stack);
+        std::printf("\nevaluation forward pass, batch 128: %.2f ms (%.0f images/s, %.1f× this "
+                    "batch size's training)\n",
+                    evaluation, 128000.0 / evaluation,
+                    (128000.0 / evaluation) / (1000.0 * double(batch) / whole));
     }
     return 0;
 }

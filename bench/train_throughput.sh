@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Training and evaluation throughput of mlp_medium and cnn_medium at batch 32 and 128:
+# Training and evaluation throughput of mlp_medium, cnn_medium, cnn_large and cnn_best (or the
+# models named) at batch 32 and 128:
 # Atelier (atelier-cli train) next to a plain PyTorch script of the same models on the same
 # LibTorch backend (Debian's python3-torch), and the machine's ceiling, all in one run.
 # Timings on shared machines vary by ±15%: compare only within one invocation.
-# Usage: bench/train_throughput.sh [EPOCHS]   (default 2)
+# Usage: bench/train_throughput.sh [EPOCHS [MODEL...]]   (default 2 epochs, all four models)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 epochs=${1:-2}
+shift || true
+models=("$@")
+[ ${#models[@]} -gt 0 ] || models=(mlp_medium cnn_medium cnn_large cnn_best)
 data=${ATELIER_DATA:-/usr/share/datasets/fashion-mnist}
 python=/usr/bin/python3 # Debian's torch is only visible to the system interpreter
 if ! "$python" -c 'import torch' 2>/dev/null; then
@@ -28,7 +32,7 @@ flops_of() { # forward MFLOP per image, from the model summary
 }
 
 printf '\n%-11s %5s %12s %12s %6s %8s %8s %10s %10s %9s %9s\n' model batch atelier/s python/s ratio epoch_s py_ep_s GFLOP/s %ceiling eval/s eval/train
-for model in mlp_medium cnn_medium; do
+for model in "${models[@]}"; do
   mflop=$(flops_of "$model")
   for batch in 32 128; do
     "$cli" train "presets/$model.yaml" --epochs "$epochs" --batch-size "$batch" --quiet --out "$work" --data "$data" >"$work/out"
