@@ -27,9 +27,8 @@ def conv_relu_pool(channels_in, channels_out, ceil_mode=False):
 
 
 def conv_bn_relu(channels_in, channels_out):
-    # Keras's batch-norm defaults (momentum 0.99, epsilon 1e-3), as Atelier's.
-    return [nn.Conv2d(channels_in, channels_out, 3, padding=1),
-            nn.BatchNorm2d(channels_out, eps=1e-3, momentum=0.01), nn.ReLU()]
+    # Atelier's batch-norm defaults are PyTorch's (momentum 0.1, epsilon 1e-5).
+    return [nn.Conv2d(channels_in, channels_out, 3, padding=1), nn.BatchNorm2d(channels_out), nn.ReLU()]
 
 
 def model_for(name):
@@ -44,7 +43,7 @@ def model_for(name):
     if name == "cnn_best":
         return nn.Sequential(*conv_bn_relu(1, 32), nn.MaxPool2d(2), *conv_bn_relu(32, 64), *conv_bn_relu(64, 64),
                              nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(), nn.Linear(3136, 256),
-                             nn.BatchNorm1d(256, eps=1e-3, momentum=0.01), nn.ReLU(), nn.Dropout(0.5),
+                             nn.BatchNorm1d(256), nn.ReLU(), nn.Dropout(0.5),
                              nn.Linear(256, 10))
     raise SystemExit("unknown model " + name)
 

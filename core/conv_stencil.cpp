@@ -4,6 +4,8 @@
 // and for AVX-512 besides the baseline, chosen when the program loads).
 #include "internal/conv_stencil.h"
 
+#include "internal/vector_clones.h"
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -13,15 +15,6 @@ namespace {
 
 constexpr std::int64_t kLanes = 8;
 using Vec = float __attribute__((vector_size(kLanes * sizeof(float))));
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define ATELIER_VECTOR_CLONES                                                                      \
-    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define ATELIER_VECTOR_CLONES
-#endif
-// The helpers must be compiled inside each clone, with its instruction set.
-#define ATELIER_INLINE inline __attribute__((always_inline))
 
 // Unaligned loads and stores: the channel rows are only float-aligned.
 ATELIER_INLINE Vec load(const float* p)

@@ -60,8 +60,8 @@ struct StencilConvolutionFunction : torch::autograd::Function<StencilConvolution
         });
         ctx->saved_data["padTop"] = padTop;
         ctx->saved_data["padLeft"] = padLeft;
-        ctx->saved_data["relu"] = relu;
         ctx->saved_data["hasBias"] = bias.requires_grad();
+        // The fused ReLU's output is its gradient's mask; without one there is none.
         ctx->save_for_backward({images, relu ? out : torch::Tensor()});
         return out;
     }

@@ -2,17 +2,13 @@
 // floats that GCC vectorises (at -O3) in each instruction-set clone.
 #include "internal/max_pool_kernel.h"
 
+#include "internal/vector_clones.h"
+
 #include <algorithm>
 #include <cstring>
 
 namespace atelier::pool {
 namespace {
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define ATELIER_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define ATELIER_VECTOR_CLONES
-#endif
 
 // The cells of a window that lie inside the input (all but at the bottom and right edges
 // with "same" padding).

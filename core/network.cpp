@@ -78,8 +78,8 @@ struct MaskedAvgPoolImpl : torch::nn::Module
 TORCH_MODULE(MaskedAvgPool);
 
 // Convolution that picks the faster CPU kernel, with the block's ReLU fused when asked.
-// - One input channel, 3×3 (every first layer here): the direct stencil, 10× the im2col
-//   kernel's speed (bench_layer_profile; docs/results.md).
+// - One input channel, 3×3 (every first layer here): the direct stencil, 5-10× the im2col
+//   kernel's speed forward and backward (bench_layer_profile; docs/results.md).
 // - Up to 4 input channels otherwise: the im2col kernel ("thnn"). oneDNN (mkldnn) was
 //   measured 6-10x slower for few input channels (60 vs 6-10 µs per 28×28 image on 2 cores).
 // - Everything else, and every other device: LibTorch's own choice.
@@ -126,8 +126,8 @@ struct ConvolutionImpl : torch::nn::Module
 TORCH_MODULE(Convolution);
 
 // Max pooling. Windows that tile the image (the usual 2×2, step 2, with or without "same"
-// padding) take the tiling kernel, 3-6x LibTorch's CPU kernel with its backward
-// (bench_layer_profile; docs/results.md). Elsewhere "same" padding is -inf, which never wins
+// padding) take the tiling kernel: 2x LibTorch's CPU kernel timed alone, about 5x within a
+// training step, where LibTorch's backward zero-fills and copies (docs/results.md). Elsewhere "same" padding is -inf, which never wins
 // a max, as in TensorFlow.
 struct MaxPoolImpl : torch::nn::Module
 {
