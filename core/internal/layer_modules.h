@@ -1,0 +1,184 @@
+// Private to core: the LibTorch modules a block is built from where LibTorch's own do not fit
+// (asymmetric "same" padding) or were measured slow on the CPU (the first convolution,
+// pooling, dropout), and the fusion of a ReLU into the pooling after it. Include only from
+// core/network.cpp.
+#pragma once
+
+#include "../model_spec.h"
+#include "cpu_kernels.h"
+
+#include <array>
+#include <limits>
+#include <torch/torch.h>
+
+namespace atelier::modules {
+
+namespace F = torch::nn::functional;
+
+struct PadAmounts
+{
+    std::int64_t top = 0, bottom = 0, left = 0, right = 0;
+    bool symmetric() const { return top == bottom && left == right; }
+    bool none() const { return top == 0 && bottom == 0 && left == 0 && right == 0; }
+};
+
+// Constant padding that can be asymmetric (torch's layer padding is symmetric only).
+struct ConstantPadImpl : torch::nn::Module
+{
+    ConstantPadImpl(PadAmounts amounts, double fill) : pad(amounts), value(fill) {}
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        return F::pad(x, F::PadFuncOptions({pad.left, pad.right, pad.top, pad.bottom})
+                             .mode(torch::kConstant)
+                             .value(value));
+    }
+    PadAmounts pad;
+    double value;
+};
+TORCH_MODULE(ConstantPad);
+
+// Average pooling over the real cells only, for asymmetric "same" padding: pool the zero-padded
+// input and divide by the pooled count of real cells.
+struct MaskedAvgPoolImpl : torch::nn::Module
+{
+    MaskedAvgPoolImpl(PadAmounts amounts, Size2 window, Size2 step)
+        : pad(amounts),
+          pool(torch::nn::AvgPool2dOptions({window.h, window.w}).stride({step.h, step.w}))
+    {
+        register_module("pool", pool);
+    }
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        const auto options = F::PadFuncOptions({pad.left, pad.right, pad.top, pad.bottom});
+        const torch::Tensor ones = torch::ones({1, 1, x.size(2), x.size(3)}, x.options());
+        return pool(F::pad(x, options)) / pool(F::pad(ones, options));
+    }
+    PadAmounts pad;
+    torch::nn::AvgPool2d pool;
+};
+TORCH_MODULE(MaskedAvgPool);
+
+// Convolution that picks the faster CPU kernel, with the block's ReLU fused when asked.
+// - One input channel, 3×3 (every first layer here): the direct stencil, 5-10× the im2col
+//   kernel's speed forward and backward (bench_layer_profile; docs/results.md).
+// - Up to 4 input channels otherwise: the im2col kernel ("thnn"). oneDNN (mkldnn) was
+//   measured 6-10x slower for few input channels (60 vs 6-10 µs per 28×28 image on 2 cores).
+// - Everything else, and every other device: LibTorch's own choice.
+struct ConvolutionImpl : torch::nn::Module
+{
+    // `padding` repeats the options' symmetric padding: reading it back from the options
+    // would need the variant type, which differs between LibTorch 1.x and 2.x.
+    ConvolutionImpl(const torch::nn::Conv2dOptions& options,
+                    std::array<std::int64_t, 2> symmetricPadding, bool fusedRelu)
+        : conv(options), padding(symmetricPadding), relu(fusedRelu),
+          useIm2col(options.in_channels() <= kIm2colMaxInputChannels &&
+                    options.dilation()->at(0) == 1 && options.dilation()->at(1) == 1)
+    {
+        register_module("conv", conv);
+    }
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        if (usesStencil(x))
+            return stencilConvolution(x, conv->weight, conv->bias, padding, relu);
+        const torch::Tensor y = convolve(x);
+        return relu ? torch::relu(y) : y;
+    }
+    bool usesStencil(const torch::Tensor& x) const
+    {
+        return stencilConvolutionApplies(x, conv->weight, conv->options, padding);
+    }
+    // The convolution without its ReLU, not by the stencil.
+    torch::Tensor convolve(const torch::Tensor& x)
+    {
+        if (!useIm2col || !x.is_cpu())
+            return conv->forward(x);
+        const auto& o = conv->options;
+        // The im2col kernel answers in NCHW; the layers after it are fastest channels-last.
+        return at::thnn_conv2d(x, conv->weight, *o.kernel_size(), conv->bias, *o.stride(), padding)
+            .contiguous(torch::MemoryFormat::ChannelsLast);
+    }
+    // Above this many input channels oneDNN wins.
+    static constexpr std::int64_t kIm2colMaxInputChannels = 4;
+    torch::nn::Conv2d conv;
+    std::array<std::int64_t, 2> padding;
+    bool relu;
+    bool useIm2col;
+};
+TORCH_MODULE(Convolution);
+
+// Max pooling. Windows that tile the image (the usual 2×2, step 2, with or without "same"
+// padding) take the tiling kernel: 2x LibTorch's CPU kernel timed alone, about 5x within a
+// training step, where LibTorch's backward zero-fills and copies (docs/results.md).
+// Elsewhere "same" padding is -inf, which never wins a max, as in TensorFlow.
+struct MaxPoolImpl : torch::nn::Module
+{
+    MaxPoolImpl(std::array<std::int64_t, 2> window, std::array<std::int64_t, 2> step,
+                PadAmounts pad)
+        : window(window), step(step), pad(pad)
+    {}
+    torch::Tensor forward(const torch::Tensor& x) { return pool(x, false); }
+    // With `relu`, relu(pool(x)), which equals pool(relu(x)): the ReLU of the layer before,
+    // applied to a quarter of the values.
+    torch::Tensor pool(const torch::Tensor& x, bool relu)
+    {
+        const TilingMaxPoolSpec spec{window, {pad.bottom, pad.right}, relu};
+        if (window == step && pad.top == 0 && pad.left == 0 && tilingMaxPoolApplies(x, spec))
+            return tilingMaxPool(x, spec);
+        const torch::Tensor padded =
+            pad.none() ? x
+                       : F::pad(x, F::PadFuncOptions({pad.left, pad.right, pad.top, pad.bottom})
+                                       .value(-std::numeric_limits<double>::infinity()));
+        const torch::Tensor y = F::max_pool2d(
+            padded, F::MaxPool2dFuncOptions({window[0], window[1]}).stride({step[0], step[1]}));
+        return relu ? torch::relu(y) : y;
+    }
+    std::array<std::int64_t, 2> window, step;
+    PadAmounts pad;
+};
+TORCH_MODULE(MaxPool);
+
+// The block's module when it is the block's only one and of type Layer, else null.
+template <typename Layer> Layer* soleModule(const torch::nn::Sequential& block)
+{
+    return block->size() == 1 ? block->ptr(0)->as<Layer>() : nullptr;
+}
+
+// A ReLU (a convolution's, or an activation layer's), then a block of max pooling alone: the
+// pooling applies the ReLU, to a quarter of the values (one pass less forward and backward).
+// Not when the stencil computes the convolution: it fuses its ReLU for free. Returns an
+// undefined tensor when the pair does not qualify.
+inline torch::Tensor reluThenPool(const torch::nn::Sequential& first,
+                                  const torch::nn::Sequential& second, const torch::Tensor& x)
+{
+    MaxPoolImpl* pool = soleModule<MaxPoolImpl>(second);
+    if (!pool)
+        return {};
+    if (soleModule<torch::nn::ReLUImpl>(first))
+        return pool->pool(x, /*relu=*/true);
+    ConvolutionImpl* convolution = soleModule<ConvolutionImpl>(first);
+    if (!convolution || !convolution->relu || convolution->usesStencil(x))
+        return {};
+    return pool->pool(convolution->convolve(x), /*relu=*/true);
+}
+
+// Dropout with a mask from uniform noise. On CPU, LibTorch's dropout draws each element with
+// bernoulli_, which was measured 3x slower (69 vs 23 µs per 32×14×14 map on 2 cores) and
+// made cnn_medium_dropout train at 60% of cnn_medium's speed. Same distribution, same seed
+// semantics; other devices keep LibTorch's fused kernel.
+struct DropoutImpl : torch::nn::Module
+{
+    explicit DropoutImpl(double rate) : rate(rate) {}
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        if (!is_training() || rate == 0.0)
+            return x;
+        if (!x.is_cpu())
+            return F::dropout(x, F::DropoutFuncOptions().p(rate).training(true));
+        const torch::Tensor keep = torch::rand_like(x).ge_(rate).div_(1.0 - rate);
+        return x * keep;
+    }
+    double rate;
+};
+TORCH_MODULE(Dropout);
+
+} // namespace atelier::modules
