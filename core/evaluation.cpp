@@ -94,4 +94,27 @@ Evaluation evaluateNetwork(Network& network, const ImageSet& set, const IndexLis
     return evaluateSet(module, makeDeviceSet(set, indices, transform, target), true);
 }
 
+std::vector<float> classProbabilities(Network& network, const ImageSet& set,
+                                      const IndexList& indices, const PixelTransform& transform,
+                                      const DeviceInfo& device)
+{
+    const torch::Device target = torchDevice(device);
+    auto& module = network.impl().module;
+    module->to(target);
+    const DeviceSet data = makeDeviceSet(set, indices, transform, target);
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = module->is_training();
+    module->eval();
+    std::vector<torch::Tensor> batches;
+    for (std::int64_t start = 0; start < data.size(); start += kEvaluationBatch) {
+        const std::int64_t size = std::min(kEvaluationBatch, data.size() - start);
+        batches.push_back(torch::softmax(module->forward(data.images.narrow(0, start, size)), 1));
+    }
+    module->train(wasTraining);
+    if (batches.empty())
+        return {};
+    const torch::Tensor all = torch::cat(batches).to(torch::kCPU, torch::kFloat32).contiguous();
+    return std::vector<float>(all.data_ptr<float>(), all.data_ptr<float>() + all.numel());
+}
+
 } // namespace atelier

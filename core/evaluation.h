@@ -11,4 +11,10 @@ namespace atelier {
 Evaluation evaluateNetwork(Network& network, const ImageSet& set, const IndexList& indices,
                            const PixelTransform& transform, const DeviceInfo& device);
 
+// Softmax probabilities of every image, count × kNumClasses row-major, in eval mode: what
+// `predict`, the studio's Try Images panel and the export cross-checks compare.
+std::vector<float> classProbabilities(Network& network, const ImageSet& set,
+                                      const IndexList& indices, const PixelTransform& transform,
+                                      const DeviceInfo& device);
+
 } // namespace atelier

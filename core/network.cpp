@@ -16,26 +16,6 @@ namespace F = torch::nn::functional;
 
 using namespace modules;
 
-// Keras/TensorFlow "same": output = ceil(in / stride), padding split with the extra at the end.
-std::pair<std::int64_t, std::int64_t> samePadding(std::int64_t in, int kernel, int stride,
-                                                  int dilation)
-{
-    const std::int64_t out = (in + stride - 1) / stride;
-    const std::int64_t extent = std::int64_t(dilation) * (kernel - 1) + 1;
-    const std::int64_t total = std::max<std::int64_t>((out - 1) * stride + extent - in, 0);
-    return {total / 2, total - total / 2};
-}
-
-PadAmounts padAmounts(const LayerSpec& layer, const TensorShape& in, Size2 window, Size2 dilation)
-{
-    PadAmounts pad;
-    if (layer.padding != Padding::Same)
-        return pad;
-    std::tie(pad.top, pad.bottom) = samePadding(in.dims[1], window.h, layer.stride.h, dilation.h);
-    std::tie(pad.left, pad.right) = samePadding(in.dims[2], window.w, layer.stride.w, dilation.w);
-    return pad;
-}
-
 void initialize(torch::Tensor weight, const Initializer& init)
 {
     torch::NoGradGuard noGrad;

@@ -29,6 +29,11 @@ std::string cudaRuntimeVersion()
 
 } // namespace
 
+std::string atelierVersion()
+{
+    return ATELIER_VERSION;
+}
+
 VersionInfo versionInfo()
 {
     VersionInfo info;

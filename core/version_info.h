@@ -15,6 +15,9 @@ struct VersionInfo
     int cudaDevices = 0;       // GPUs that CUDA sees now (0 without CUDA or without a driver)
 };
 
+// The project version alone ("0.1.0"), without asking LibTorch.
+std::string atelierVersion();
+
 // Asks LibTorch; with CUDA compiled in, this initialises CUDA (a second or so).
 VersionInfo versionInfo();
 

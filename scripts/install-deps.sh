@@ -9,6 +9,10 @@ packages=(
   # engine: LibTorch (CPU), YAML, gzip; an optimized BLAS that matches LibTorch's OpenMP
   # (without it Debian's LibTorch runs on the reference netlib BLAS, ~15x slower matmuls)
   libtorch-dev libopenblas0-openmp libyaml-cpp-dev zlib1g-dev
+  # model export: ONNX's own C++ library and schema (with protobuf), image decoding for
+  # `atelier-cli predict`; the runtimes that check exported models in the tests: ONNX's
+  # checker, OpenCV's DNN module and PyTorch (tests/model_export/check_exports.py)
+  libonnx-dev libprotobuf-dev libstb-dev python3-onnx python3-opencv python3-torch python3-numpy
   # command line and JSON
   libcli11-dev nlohmann-json3-dev
   # studio

@@ -30,5 +30,7 @@ Command addExportCommand(CLI::App& app);
 Command addReportCommand(CLI::App& app);
 Command addSweepCommand(CLI::App& app);
 Command addLabCommand(CLI::App& app);
+Command addExportModelCommand(CLI::App& app);
+Command addPredictCommand(CLI::App& app);
 
 } // namespace atelier::cli

@@ -21,7 +21,8 @@ int main(int argc, char** argv)
     const std::vector<cli::Command> commands = {
         cli::addDataCommand(app),  cli::addSummaryCommand(app), cli::addTrainCommand(app),
         cli::addEvalCommand(app),  cli::addExportCommand(app),  cli::addReportCommand(app),
-        cli::addSweepCommand(app), cli::addLabCommand(app)};
+        cli::addSweepCommand(app), cli::addLabCommand(app),     cli::addExportModelCommand(app),
+        cli::addPredictCommand(app)};
 
     // CLI11 reports a misspelt command as "a subcommand is required"; name it instead.
     if (argc > 1 && argv[1][0] != '-') {

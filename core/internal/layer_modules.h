@@ -6,6 +6,7 @@
 
 #include "../model_spec.h"
 #include "cpu_kernels.h"
+#include "same_padding.h"
 
 #include <array>
 #include <limits>
@@ -14,13 +15,6 @@
 namespace atelier::modules {
 
 namespace F = torch::nn::functional;
-
-struct PadAmounts
-{
-    std::int64_t top = 0, bottom = 0, left = 0, right = 0;
-    bool symmetric() const { return top == bottom && left == right; }
-    bool none() const { return top == 0 && bottom == 0 && left == 0 && right == 0; }
-};
 
 // Constant padding that can be asymmetric (torch's layer padding is symmetric only).
 struct ConstantPadImpl : torch::nn::Module

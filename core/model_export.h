@@ -1,0 +1,51 @@
+// Taking a trained model out of Atelier: ONNX (for OpenCV, ONNX Runtime, other languages) and
+// TorchScript (for PyTorch). Both files take N×1×28×28 pixels in 0..1 and contain the run's
+// normalisation, so a user feeds images as documented in docs/model-export.md, not as the
+// network saw them; both return class probabilities.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace atelier {
+
+class Network;
+struct PixelTransform;
+
+enum class ModelFormat
+{
+    Onnx,
+    TorchScript,
+};
+
+// The ONNX operator set the graph is written against (ONNX 1.8+, OpenCV 4.5+).
+constexpr int kOnnxOpset = 13;
+
+std::optional<ModelFormat> modelFormatFromName(const std::string& name); // "onnx", "torchscript"
+std::string modelFormatName(ModelFormat format);
+// The file written into the run folder when no --out is given: model.onnx, model.torchscript.pt
+std::string defaultModelFileName(ModelFormat format);
+// ONNX needs a build with libonnx-dev; a build without it says so when asked.
+bool modelFormatAvailable(ModelFormat format);
+
+struct ExportMetadata
+{
+    std::string presetName;
+    std::string presetYaml; // the run's preset.yaml, stored in the file
+    std::string runFolder;
+    double testAccuracy = 0;
+};
+
+// The serialized model. Throws ModelError when the format cannot hold a layer (naming it)
+// and InputError when the format is not in this build.
+std::string exportedModelBytes(const Network& network, const PixelTransform& transform,
+                               ModelFormat format, const ExportMetadata& metadata);
+
+// Loads the complete run in `runFolder` with its weights and writes the model atomically to
+// `outPath` (empty: defaultModelFileName in the run folder). Returns the path written.
+// Throws InputError naming the folder or file (incomplete run, no weights, unwritable path).
+std::string exportRunModel(const std::string& runFolder, ModelFormat format,
+                           const std::string& outPath);
+
+} // namespace atelier

@@ -1,0 +1,466 @@
+// Exported models checked by runtimes nobody here wrote. Trains four small models that together
+// hold every layer type (dense, conv2d with valid, symmetric and asymmetric "same" padding,
+// stride and dilation, max and average pooling of each padding, batch norm after dense and
+// conv layers, dropout, flatten, the activation layer, every activation), exports each as ONNX
+// and TorchScript with atelier-cli, and has tests/model_export/check_exports.py run them:
+// ONNX's checker, OpenCV's DNN module and PyTorch, on all 10,000 test images, against
+// Atelier's own probabilities. Then `predict` and its refusals.
+#include "core/dataset.h"
+#include "core/evaluation.h"
+#include "core/image_input.h"
+#include "core/model_analysis.h"
+#include "core/network.h"
+#include "core/run_folder.h"
+#include "core/weights.h"
+#include "support/cli_runner.h"
+#include "support/training_fixture.h"
+
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <zlib.h>
+
+using namespace atelier;
+using atelier::test::runCli;
+
+namespace {
+
+struct Case
+{
+    const char* name;
+    const char* layers; // the preset's model.layers, YAML flow sequences one per line
+    const char* input;
+};
+
+// Together: every layer type, padding kind and activation the builder offers.
+const Case kCases[] = {
+    {"mlp", // an MLP with batch norm and dropout, every activation
+     "    - {type: dense, units: 64, activation: relu}\n"
+     "    - {type: batch_norm}\n"
+     "    - {type: dense, units: 32, activation: sigmoid, use_bias: false}\n"
+     "    - {type: dense, units: 32, activation: tanh}\n"
+     "    - {type: dropout, rate: 0.3}\n"
+     "    - {type: dense, units: 24, activation: elu}\n"
+     "    - {type: dense, units: 16, activation: leaky_relu}\n"
+     "    - {type: activation, function: tanh}\n"
+     "    - {type: dense, units: 10, activation: softmax}\n",
+     "[784]"},
+    {"cnn_batch_norm", // a small CNN with batch norm and dropout; asymmetric "same" everywhere
+     "    - {type: conv2d, filters: 8, kernel: 3, stride: 2, padding: same, activation: relu, "
+     "use_bias: false}\n"
+     "    - {type: conv2d, filters: 8, kernel: 3, dilation: 2, padding: same, activation: elu}\n"
+     "    - {type: batch_norm}\n"
+     "    - {type: max_pool2d, pool: 3, stride: 2, padding: same}\n"
+     "    - {type: dropout, rate: 0.25}\n"
+     "    - {type: flatten}\n"
+     "    - {type: dense, units: 10, activation: softmax}\n",
+     "[1, 28, 28]"},
+    {"cnn_pooling", // valid convolution, average pooling of both paddings, stride-1 max pool
+     "    - {type: conv2d, filters: 6, kernel: 5, activation: sigmoid}\n"
+     "    - {type: avg_pool2d, pool: 3, stride: 2, padding: same}\n"
+     "    - {type: avg_pool2d, pool: 2}\n"
+     "    - {type: max_pool2d, pool: 3, stride: 1, padding: same}\n"
+     "    - {type: activation, function: leaky_relu}\n"
+     "    - {type: flatten}\n"
+     "    - {type: dense, units: 10}\n",
+     "[1, 28, 28]"},
+    {"cnn_stencil", // the hand-written first convolution and fused ReLU + pooling
+     "    - {type: conv2d, filters: 16, kernel: 3, padding: same, activation: relu}\n"
+     "    - {type: avg_pool2d, pool: 3, stride: 1, padding: same}\n"
+     "    - {type: max_pool2d, pool: 2}\n"
+     "    - {type: conv2d, filters: 8, kernel: 3, activation: relu}\n"
+     "    - {type: max_pool2d, pool: 2, padding: same}\n"
+     "    - {type: flatten}\n"
+     "    - {type: dense, units: 10, activation: softmax}\n",
+     "[1, 28, 28]"},
+};
+
+QString presetText(const Case& c)
+{
+    return QString("name: %1\nmodel:\n  input: %2\n  layers:\n%3"
+                   "training:\n  optimizer: {type: adam, learning_rate: 0.002}\n"
+                   "  batch_size: 64\n  epochs: 1\n  seed: 7\n")
+        .arg(c.name, c.input, c.layers);
+}
+
+void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
+    file.write(bytes);
+}
+
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// A PNG that declares `width` × `height` (valid signature and header CRC) but holds no pixels:
+// what a decompression bomb looks like to a decoder that trusts the header.
+QByteArray pngHeaderOnly(quint32 width, quint32 height)
+{
+    QByteArray chunk("IHDR");
+    for (quint32 v : {width, height})
+        for (int shift = 24; shift >= 0; shift -= 8)
+            chunk.append(char((v >> shift) & 0xff));
+    chunk.append("\x08\x00\x00\x00\x00", 5); // 8-bit grey
+    QByteArray png("\x89PNG\r\n\x1a\n", 8);
+    png.append("\x00\x00\x00\x0d", 4).append(chunk);
+    const quint32 crc = quint32(crc32(0, reinterpret_cast<const Bytef*>(chunk.data()), 17));
+    for (int shift = 24; shift >= 0; shift -= 8)
+        png.append(char((crc >> shift) & 0xff));
+    return png;
+}
+
+QImage testImage(const ImageSet& set, int index)
+{
+    QImage image(set.image(index), set.cols, set.rows, set.cols, QImage::Format_Grayscale8);
+    return image.copy();
+}
+
+} // namespace
+
+class ModelExportTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void checkerAcceptsEveryOnnxFile_data() { cases(); }
+    void checkerAcceptsEveryOnnxFile();
+    void opencvAgreesWithAtelier_data() { cases(); }
+    void opencvAgreesWithAtelier();
+    void pytorchAgreesWithAtelier_data() { cases(); }
+    void pytorchAgreesWithAtelier();
+    void onnxLayerShapesMatchTheSummary_data() { cases(); }
+    void onnxLayerShapesMatchTheSummary();
+    void filesCarryClassNamesAndPreset();
+    void exportRefusesBadRunsAndPaths();
+    void predictGivesTheTestSetAnswerForATestImage();
+    void predictPreparesAnInvertedEnlargedCopy();
+    void preparationFitsAndCentres();
+    void predictRefusesHostileFiles();
+
+private:
+    void cases();
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+
+    QTemporaryDir m_dir;
+    const FashionMnist* m_data = nullptr;
+    QMap<QString, QString> m_runs;               // case → run folder
+    QMap<QString, std::vector<float>> m_atelier; // case → Atelier's test probabilities
+    QMap<QString, QJsonObject> m_reports;        // case → check_exports.py's findings
+};
+
+void ModelExportTest::cases()
+{
+    QTest::addColumn<QString>("name");
+    for (const Case& c : kCases)
+        QTest::newRow(c.name) << QString(c.name);
+}
+
+void ModelExportTest::initTestCase()
+{
+    m_data = test::realDataset();
+    if (!m_data)
+        QSKIP("the Fashion-MNIST package is not installed");
+    QVERIFY(m_dir.isValid());
+    QJsonArray manifestCases;
+    const DeviceInfo cpu = resolveDevice(DeviceChoice::Cpu);
+    for (const Case& c : kCases) {
+        const QString name = c.name;
+        writeFile(path(name + ".yaml"), presetText(c).toUtf8());
+        const auto trained = runCli({"train", path(name + ".yaml"), "--limit", "3000", "--out",
+                                     path("runs"), "--no-layer-stats", "-q"});
+        QVERIFY2(trained.exitCode == 0, qPrintable(trained.err));
+        const QString run = test::valueOf(trained.out, "run");
+        m_runs[name] = run;
+        for (const char* format : {"onnx", "torchscript"}) {
+            const QString file = path(name + (QString(format) == "onnx" ? ".onnx" : ".pt"));
+            const auto exported =
+                runCli({"export-model", run, "--format", format, "--out", file});
+            QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+            QVERIFY(exported.out.contains(file));
+        }
+        // Atelier's own answer for every test image, through the library the studio uses.
+        const RunRecord record = loadRun(run.toStdString());
+        Network network(record.preset.model, record.preset.training.seed);
+        loadWeights(network, weightsPath(run.toStdString()));
+        m_atelier[name] = classProbabilities(network, m_data->test,
+                                             allIndices(std::size_t(m_data->test.count)),
+                                             record.metrics.transform, cpu);
+        writeFile(path(name + ".expected"),
+                  QByteArray(reinterpret_cast<const char*>(m_atelier[name].data()),
+                             int(m_atelier[name].size() * sizeof(float))));
+        manifestCases.append(QJsonObject{{"name", name},
+                                         {"onnx", path(name + ".onnx")},
+                                         {"torchscript", path(name + ".pt")},
+                                         {"expected", path(name + ".expected")}});
+    }
+    const QString data = QString::fromStdString(m_data->directory);
+    writeFile(path("manifest.json"),
+              QJsonDocument(QJsonObject{{"images", data + "/t10k-images-idx3-ubyte.gz"},
+                                        {"labels", data + "/t10k-labels-idx1-ubyte.gz"},
+                                        {"cases", manifestCases}})
+                  .toJson());
+    // Debian's python3 with python3-onnx, -opencv and -torch, whatever python3 PATH finds.
+    QProcess checker;
+    checker.start("/usr/bin/python3", {ATELIER_EXPORT_CHECKER, path("manifest.json")});
+    QVERIFY(checker.waitForFinished(600000));
+    const QByteArray out = checker.readAllStandardOutput();
+    QVERIFY2(checker.exitCode() == 0, checker.readAllStandardError().constData());
+    for (const QByteArray& line : out.split('\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        const QJsonObject report = QJsonDocument::fromJson(line).object();
+        m_reports[report["name"].toString()] = report;
+    }
+    QCOMPARE(m_reports.size(), int(std::size(kCases)));
+}
+
+void ModelExportTest::checkerAcceptsEveryOnnxFile()
+{
+    QFETCH(QString, name);
+    const QJsonObject onnx = m_reports[name]["onnx"].toObject();
+    QCOMPARE(onnx["checker"].toString(), QString("ok"));
+    QCOMPARE(onnx["opset"].toArray(), QJsonArray{13});
+}
+
+// The bar: the predicted class agrees on ≥ 99.9% of images, probabilities within 1e-4,
+// and the runtime's accuracy on the test labels is the run's test_accuracy.
+static void checkAgreement(const QJsonObject& result, double testAccuracy)
+{
+    QCOMPARE(result["shape"].toArray(), (QJsonArray{10000, 10}));
+    QVERIFY2(result["agree"].toDouble() >= 0.999,
+             qPrintable(QString("agreement %1").arg(result["agree"].toDouble())));
+    QVERIFY2(result["max_difference"].toDouble() <= 1e-4,
+             qPrintable(QString("largest difference %1").arg(result["max_difference"].toDouble())));
+    QVERIFY2(std::abs(result["accuracy"].toDouble() - testAccuracy) < 0.5e-4,
+             qPrintable(QString("accuracy %1, the run's %2")
+                            .arg(result["accuracy"].toDouble())
+                            .arg(testAccuracy)));
+}
+
+void ModelExportTest::opencvAgreesWithAtelier()
+{
+    QFETCH(QString, name);
+    const RunRecord run = loadRun(m_runs[name].toStdString());
+    checkAgreement(m_reports[name]["onnx"].toObject()["opencv"].toObject(),
+                   run.metrics.testAccuracy);
+}
+
+void ModelExportTest::pytorchAgreesWithAtelier()
+{
+    QFETCH(QString, name);
+    const RunRecord run = loadRun(m_runs[name].toStdString());
+    checkAgreement(m_reports[name]["torchscript"].toObject()["torch"].toObject(),
+                   run.metrics.testAccuracy);
+}
+
+void ModelExportTest::onnxLayerShapesMatchTheSummary()
+{
+    QFETCH(QString, name);
+    const RunRecord run = loadRun(m_runs[name].toStdString());
+    const ModelReport summary = analyzeModel(run.preset.model, kNumClasses);
+    const QJsonObject shapes = m_reports[name]["onnx"].toObject()["layer_shapes"].toObject();
+    int compared = 0;
+    for (std::size_t i = 0; i < summary.layers.size(); ++i) {
+        const QString layer = QString("layer%1").arg(i + 1);
+        if (!shapes.contains(layer)) { // dropout: no node at inference
+            QCOMPARE(run.preset.model.layers[i].type, LayerType::Dropout);
+            continue;
+        }
+        QJsonArray expected{"N"};
+        for (std::int64_t d : summary.layers[i].output.dims)
+            expected.append(qint64(d));
+        QCOMPARE(shapes[layer].toArray(), expected);
+        ++compared;
+    }
+    QVERIFY(compared >= 5);
+}
+
+void ModelExportTest::filesCarryClassNamesAndPreset()
+{
+    const QJsonObject onnx = m_reports["mlp"]["onnx"].toObject()["metadata"].toObject();
+    const QJsonObject torch = m_reports["mlp"]["torchscript"].toObject()["metadata"].toObject();
+    for (const QJsonObject& metadata : {onnx, torch}) {
+        QCOMPARE(metadata["class_names"].toString().split(',').size(), kNumClasses);
+        QVERIFY(metadata["class_names"].toString().startsWith("T-shirt/top,Trouser"));
+        QVERIFY(metadata["preset"].toString().contains("units: 64"));
+        QCOMPARE(metadata["preset_name"].toString(), QString("mlp"));
+    }
+}
+
+void ModelExportTest::exportRefusesBadRunsAndPaths()
+{
+    const QString run = m_runs["cnn_stencil"];
+    const auto copyRun = [&](const QString& target) {
+        QDir().mkpath(target);
+        for (const QString& file : QDir(run).entryList(QDir::Files))
+            QFile::copy(run + "/" + file, target + "/" + file);
+    };
+    const auto refused = [](const QStringList& arguments, const QString& phrase) {
+        const auto result = runCli(arguments);
+        QVERIFY2(result.exitCode == 2, qPrintable(result.out + result.err));
+        QVERIFY2(result.err.contains(phrase), qPrintable(result.err));
+        QVERIFY(result.out.isEmpty());
+    };
+    copyRun(path("no-weights"));
+    QFile::remove(path("no-weights/model.pt"));
+    refused({"export-model", path("no-weights"), "--format", "onnx"}, "model.pt");
+    QVERIFY(!QFile::exists(path("no-weights/model.onnx")));
+
+    copyRun(path("incomplete"));
+    QFile::remove(path("incomplete/metrics.json"));
+    refused({"export-model", path("incomplete"), "--format", "torchscript"}, "incomplete");
+    QVERIFY(!QFile::exists(path("incomplete/model.torchscript.pt")));
+
+    QDir().mkpath(path("a-folder"));
+    refused({"export-model", run, "--format", "onnx", "--out", path("a-folder")}, "is a folder");
+    refused({"export-model", run, "--format", "onnx", "--out", path("missing/dir/m.onnx")},
+            "missing/dir");
+    refused({"export-model", run, "--format", "keras"}, "keras");
+    refused({"export-model", path("not-there"), "--format", "onnx"}, "not-there");
+    QCOMPARE(QDir(path("missing")).exists(), false);
+}
+
+void ModelExportTest::predictGivesTheTestSetAnswerForATestImage()
+{
+    const QString run = m_runs["cnn_batch_norm"];
+    const std::vector<float>& expected = m_atelier["cnn_batch_norm"];
+    const auto& names = fashionMnistClassNames();
+    for (int index : {0, 1, 17, 4242}) {
+        const QString file = path(QString("test%1.png").arg(index));
+        QVERIFY(testImage(m_data->test, index).save(file));
+        const auto result = runCli({"predict", run, file, "--device", "cpu"});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        const float* p = expected.data() + std::size_t(index) * kNumClasses;
+        const int top = int(std::max_element(p, p + kNumClasses) - p);
+        const QStringList lines = result.out.split('\n');
+        QVERIFY2(lines[0].contains("28×28, used as it is"), qPrintable(lines[0]));
+        QVERIFY2(lines[1].contains(QString::fromStdString(names[std::size_t(top)])),
+                 qPrintable(result.out));
+        QVERIFY2(lines[1].contains(QString::number(100.0 * p[top], 'f', 2) + "%"),
+                 qPrintable(result.out));
+    }
+}
+
+void ModelExportTest::predictPreparesAnInvertedEnlargedCopy()
+{
+    // Test image 3 spans all 28 rows: its 3× copy is fitted back at exactly 1/3, so the
+    // documented steps give the original's garment (its non-background box) centred.
+    const int index = 3;
+    QImage copy = testImage(m_data->test, index).scaled(84, 84, Qt::IgnoreAspectRatio,
+                                                        Qt::FastTransformation);
+    copy.invertPixels();
+    // Dark on a wider white canvas: negated, and the margins cut.
+    QImage canvas(160, 120, QImage::Format_RGB32);
+    canvas.fill(Qt::white);
+    for (int y = 0; y < 84; ++y)
+        for (int x = 0; x < 84; ++x)
+            canvas.setPixel(40 + x, 20 + y, copy.pixel(x, y));
+    const QString file = path("inverted.png");
+    QVERIFY(canvas.save(file));
+    const PreparedImage prepared = prepareImageFile(file.toStdString());
+    QVERIFY(prepared.inverted);
+    QVERIFY(!prepared.unchanged);
+    QCOMPARE(prepared.sourceWidth, 160);
+    QCOMPARE(prepared.sourceHeight, 120);
+
+    const std::uint8_t* original = m_data->test.image(index);
+    int left = 28, right = -1;
+    for (int y = 0; y < 28; ++y)
+        for (int x = 0; x < 28; ++x)
+            if (original[y * 28 + x] > 16)
+                left = std::min(left, x), right = std::max(right, x);
+    const int shift = left - (28 - (right - left + 1)) / 2;
+    QVERIFY(shift != 0); // the garment does move: centring is tested, not assumed
+    for (int y = 0; y < 28; ++y)
+        for (int x = 0; x < 28; ++x) {
+            const int source = x + shift;
+            const int expected = source >= left && source <= right ? original[y * 28 + source] : 0;
+            // Faint pixels (≤ 16) beside the box are background by the documented rule.
+            QVERIFY2(std::abs(int(prepared.pixels[std::size_t(y * 28 + x)]) - expected) <= 17,
+                     qPrintable(QString("pixel (%1, %2)").arg(x).arg(y)));
+        }
+
+    const auto result = runCli({"predict", m_runs["cnn_batch_norm"], file, "--device", "cpu"});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.out.contains("160×120, light background negated"), qPrintable(result.out));
+}
+
+void ModelExportTest::preparationFitsAndCentres()
+{
+    // A 60×30 white bar on a black 100×100 picture: fitted to 28×14, centred at rows 7..20.
+    std::vector<std::uint8_t> grey(100 * 100, 0);
+    for (int y = 40; y < 70; ++y)
+        for (int x = 20; x < 80; ++x)
+            grey[std::size_t(y * 100 + x)] = 255;
+    const PreparedImage prepared = prepareGreyImage(grey, 100, 100);
+    QVERIFY(!prepared.inverted);
+    for (int y = 0; y < 28; ++y)
+        for (int x = 0; x < 28; ++x)
+            QCOMPARE(int(prepared.pixels[std::size_t(y * 28 + x)]), y >= 7 && y < 21 ? 255 : 0);
+
+    // The same bar dark on a light grey (200) background: negated, and the background black.
+    for (std::uint8_t& v : grey)
+        v = v == 255 ? 0 : 200;
+    const PreparedImage negated = prepareGreyImage(grey, 100, 100);
+    QVERIFY(negated.inverted);
+    QCOMPARE(int(negated.pixels[0]), 0);
+    QCOMPARE(int(negated.pixels[14 * 28 + 14]), 255);
+}
+
+void ModelExportTest::predictRefusesHostileFiles()
+{
+    const QString run = m_runs["mlp"];
+    QVERIFY(testImage(m_data->test, 3).save(path("good.png")));
+    QVERIFY(testImage(m_data->test, 3).convertToFormat(QImage::Format_RGB32).save(path("good.jpg"), "JPEG", 95));
+    QVERIFY(testImage(m_data->test, 3).convertToFormat(QImage::Format_RGB32).save(path("good.bmp")));
+    const QByteArray png = readFile(path("good.png")), jpeg = readFile(path("good.jpg")),
+                     bmp = readFile(path("good.bmp"));
+    writeFile(path("empty.png"), {});
+    writeFile(path("text.png"), "not a picture at all\n");
+    writeFile(path("cut.png"), png.left(png.size() / 2));
+    writeFile(path("cut.jpg"), jpeg.left(jpeg.size() * 2 / 3));
+    writeFile(path("cut.bmp"), bmp.left(bmp.size() / 2));
+    writeFile(path("huge.png"), pngHeaderOnly(20000, 20000));
+    writeFile(path("many-pixels.png"), pngHeaderOnly(12000, 12000));
+    writeFile(path("gif.gif"), "GIF89a\x01\x00\x01\x00\x00\x00\x00;");
+    QDir().mkpath(path("folder.png"));
+
+    const QList<QPair<QString, QString>> hostile = {
+        {"empty.png", "empty"},
+        {"text.png", "not a PNG, JPEG or BMP image"},
+        {"gif.gif", "not a PNG, JPEG or BMP image"},
+        {"cut.png", "corrupt or truncated"},
+        {"cut.jpg", "truncated"},
+        {"cut.bmp", "truncated"},
+        {"huge.png", "20000×20000 pixels is larger than Atelier decodes (at most 16384"},
+        {"many-pixels.png", "at most 16384 pixels a side and 50.0 MP"},
+        {"folder.png", "not a regular file (a folder)"},
+        {"nowhere.png", "nowhere.png"},
+    };
+    for (const auto& [file, phrase] : hostile) {
+        // The good image first: nothing is printed for it either, the run stops at the bad one.
+        const auto result = runCli({"predict", run, path("good.png"), path(file)});
+        QVERIFY2(result.exitCode == 2, qPrintable(file + ": " + result.out + result.err));
+        QVERIFY2(result.err.contains(path(file)) && result.err.contains(phrase),
+                 qPrintable(file + ": " + result.err));
+        QVERIFY2(result.out.isEmpty(), qPrintable(result.out));
+    }
+    for (const char* good : {"good.png", "good.jpg", "good.bmp"}) {
+        const auto result = runCli({"predict", run, path(good)});
+        QVERIFY2(result.exitCode == 0, qPrintable(QString(good) + ": " + result.err));
+    }
+}
+
+QTEST_GUILESS_MAIN(ModelExportTest)
+#include "tst_model_export.moc"
