@@ -339,7 +339,7 @@ void ModelExportTest::predictGivesTheTestSetAnswerForATestImage()
     for (int index : {0, 1, 17, 4242}) {
         const QString file = path(QString("test%1.png").arg(index));
         QVERIFY(testImage(m_data->test, index).save(file));
-        const auto result = runCli({"predict", run, file, "--device", "cpu"});
+        const auto result = runCli({"predict", run, file});
         QVERIFY2(result.exitCode == 0, qPrintable(result.err));
         const float* p = expected.data() + std::size_t(index) * kNumClasses;
         const int top = int(std::max_element(p, p + kNumClasses) - p);
@@ -391,7 +391,7 @@ void ModelExportTest::predictPreparesAnInvertedEnlargedCopy()
                      qPrintable(QString("pixel (%1, %2)").arg(x).arg(y)));
         }
 
-    const auto result = runCli({"predict", m_runs["cnn_batch_norm"], file, "--device", "cpu"});
+    const auto result = runCli({"predict", m_runs["cnn_batch_norm"], file});
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     QVERIFY2(result.out.contains("160×120, light background negated"), qPrintable(result.out));
 }

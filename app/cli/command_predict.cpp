@@ -4,13 +4,8 @@
 // its error and no partial answer.
 #include "commands.h"
 #include "common.h"
-#include "core/dataset.h"
-#include "core/evaluation.h"
-#include "core/image_input.h"
-#include "core/network.h"
-#include "core/run_folder.h"
+#include "core/run_classifier.h"
 #include "core/text_format.h"
-#include "core/weights.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -24,7 +19,6 @@ struct PredictOptions
 {
     std::string folder;
     std::vector<std::string> images;
-    std::string device = "auto";
     int top = 3;
 };
 
@@ -39,36 +33,26 @@ std::string preparationNote(const PreparedImage& image)
 
 int runPredict(const PredictOptions& options)
 {
-    const RunRecord run = loadRun(options.folder);
+    RunClassifier classifier(options.folder);
     std::vector<PreparedImage> prepared;
     for (const std::string& path : options.images)
         prepared.push_back(prepareImageFile(path));
-
-    const DeviceInfo device = resolveDevice(options.device == "cpu"    ? DeviceChoice::Cpu
-                                            : options.device == "cuda" ? DeviceChoice::Cuda
-                                                                       : DeviceChoice::Auto);
-    Network network(run.preset.model, run.preset.training.seed);
-    loadWeights(network, weightsPath(options.folder));
-    ImageSet set;
-    set.count = int(prepared.size());
-    set.rows = set.cols = kModelImageSide;
-    for (const PreparedImage& image : prepared)
-        set.pixels.insert(set.pixels.end(), image.pixels.begin(), image.pixels.end());
-    set.labels.assign(prepared.size(), 0);
-    const std::vector<float> probabilities = classProbabilities(
-        network, set, allIndices(prepared.size()), run.metrics.transform, device);
+    const std::vector<ClassProbabilities> probabilities = classifier.classify(prepared);
 
     const auto& names = fashionMnistClassNames();
     for (std::size_t i = 0; i < prepared.size(); ++i) {
-        const float* p = probabilities.data() + i * kNumClasses;
+        const ClassProbabilities& p = probabilities[i];
         std::vector<int> order(kNumClasses);
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return p[a] > p[b]; });
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+            return p[std::size_t(a)] > p[std::size_t(b)];
+        });
         std::printf("%s (%s)\n", options.images[i].c_str(), preparationNote(prepared[i]).c_str());
-        for (int rank = 0; rank < options.top; ++rank)
-            std::printf("  %d. %s %6.2f%%\n", rank + 1,
-                        padded(names[std::size_t(order[std::size_t(rank)])], 12, false).c_str(),
-                        100.0 * p[order[std::size_t(rank)]]);
+        for (int rank = 0; rank < options.top; ++rank) {
+            const auto c = std::size_t(order[std::size_t(rank)]);
+            std::printf("  %d. %s %6.2f%%\n", rank + 1, padded(names[c], 12, false).c_str(),
+                        100.0 * p[c]);
+        }
     }
     return kExitOk;
 }
@@ -86,8 +70,6 @@ Command addPredictCommand(CLI::App& app)
     command->add_option("images", options->images, "Image files")->required();
     command->add_option("--top", options->top, "Classes to show per image (default 3)")
         ->check(integerIn(1, 10));
-    command->add_option("--device", options->device, "auto, cpu or cuda")
-        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     return {command, [options] { return runPredict(*options); }};
 }
 

@@ -4,6 +4,7 @@
 #include "ui/data/dataset_controller.h"
 #include "ui/data/image_grid_widget.h"
 #include "ui/evaluate/confusion_matrix_widget.h"
+#include "ui/evaluate/image_trials_figure.h"
 #include "ui/export/figure_export.h"
 #include "ui/widgets/class_text.h"
 #include "ui/widgets/layer_text.h"
@@ -14,7 +15,9 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
+#include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
@@ -38,8 +41,14 @@ EvaluateView::EvaluateView(DatasetController* data, QWidget* parent) : QWidget(p
     m_headline->setTextFormat(Qt::RichText);
     m_percent = new QCheckBox(QStringLiteral("Row percentages"));
     m_percent->setToolTip(QStringLiteral("Each row as a share of its true class's images"));
+    m_tryImages = new QPushButton(QStringLiteral("Try Images…"));
+    m_tryImages->setToolTip(QStringLiteral("Show this model your own pictures (PNG, JPEG, BMP); "
+                                           "you can also drop them on this view"));
+    m_exportModel = new QPushButton(QStringLiteral("Export Model…"));
     top->addWidget(m_headline, 1);
     top->addWidget(m_percent);
+    top->addWidget(m_tryImages);
+    top->addWidget(m_exportModel);
     layout->addLayout(top);
 
     auto* splitter = new QSplitter(Qt::Horizontal);
@@ -68,7 +77,7 @@ EvaluateView::EvaluateView(DatasetController* data, QWidget* parent) : QWidget(p
     splitter->addWidget(side);
     splitter->setSizes({820, 560});
 
-    auto* errorsBox = new QGroupBox(QStringLiteral("Misclassified test images"));
+    auto* errorsBox = new QWidget;
     auto* errorsLayout = new QVBoxLayout(errorsBox);
     m_errorsTitle = new QLabel(QStringLiteral("Click a cell of the matrix to see its images."));
     m_errors = new ImageGridWidget;
@@ -78,7 +87,10 @@ EvaluateView::EvaluateView(DatasetController* data, QWidget* parent) : QWidget(p
 
     auto* vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(splitter);
-    vertical->addWidget(errorsBox);
+    m_bottomTabs = new QTabWidget;
+    m_bottomTabs->addTab(errorsBox, QStringLiteral("Misclassified test images"));
+    m_bottomTabs->addTab(buildTrialsTab(), QStringLiteral("Your images"));
+    vertical->addWidget(m_bottomTabs);
     vertical->setSizes({520, 380});
     layout->addWidget(vertical, 1);
 
@@ -90,6 +102,10 @@ EvaluateView::EvaluateView(DatasetController* data, QWidget* parent) : QWidget(p
         m_errors, QStringLiteral("misclassified"), QSize(1200, 700),
         [this](QPainter& p, const QRectF& area) { m_errors->paintGrid(p, area.toRect()); },
         [this] { return m_errors->toCsv(); });
+    addExportActions(
+        m_trials, QStringLiteral("your-images"), QSize(1200, 700),
+        [this](QPainter& p, const QRectF& area) { m_trials->renderFigure(&p, area); },
+        [this] { return m_trials->toCsv(); });
     connect(m_percent, &QCheckBox::toggled, m_matrix, &ConfusionMatrixWidget::setRowNormalized);
     connect(m_matrix, &ConfusionMatrixWidget::cellClicked, this, &EvaluateView::showCell);
     connect(m_pairs, &QListWidget::currentRowChanged, this, [this](int row) {
@@ -109,6 +125,7 @@ void EvaluateView::setRun(std::shared_ptr<RunData> run)
     m_errors->setImages(nullptr, nullptr, {}, kErrorColumns, {});
     m_errorsTitle->setText(QStringLiteral("Click a cell of the matrix to see its images."));
     refresh();
+    classifyTriedImages(); // the same pictures, now through this run's model
 }
 
 void EvaluateView::runUpdated(const RunData* run)
@@ -139,6 +156,7 @@ void EvaluateView::refresh()
 {
     m_stale = false;
     m_showingTest = false;
+    updateModelButtons();
     if (!m_run) {
         m_headline->setText(QStringLiteral("No run selected: train one, or pick one in the "
                                            "Train view's run list."));

@@ -6,19 +6,23 @@
 
 #include "ui/runs/run_data.h"
 
+#include <QStringList>
 #include <QWidget>
 #include <memory>
 
 class QCheckBox;
 class QLabel;
 class QListWidget;
+class QPushButton;
 class QTableWidget;
+class QTabWidget;
 
 namespace atelier::ui {
 
 class ConfusionMatrixWidget;
 class DatasetController;
 class ImageGridWidget;
+class ImageTrialsFigure;
 
 class EvaluateView : public QWidget
 {
@@ -41,13 +45,33 @@ public:
     QCheckBox* rowPercentToggle() const { return m_percent; }
     QString headline() const;
 
+    // Classifies the images in the background with the shown run's model and shows them in
+    // the "Your images" tab (newest first); files that cannot be read are listed above it.
+    void tryImages(const QStringList& paths);
+    ImageTrialsFigure* trialsFigure() const { return m_trials; }
+    QLabel* trialsNote() const { return m_trialsNote; }
+    QTabWidget* bottomTabs() const { return m_bottomTabs; }
+    QPushButton* tryImagesButton() const { return m_tryImages; }
+    QPushButton* exportModelButton() const { return m_exportModel; }
+
+Q_SIGNALS:
+    void statusMessage(const QString& message);
+    // A batch of tried images has been classified (or refused).
+    void imagesTried();
+
 protected:
     void showEvent(QShowEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void refresh();
     void refreshPerClass(const ClassificationReport& report);
     void refreshPairs(const ConfusionMatrix& matrix);
+    QWidget* buildTrialsTab();
+    void updateModelButtons();
+    void classifyTriedImages();
+    void showTrialsNote(const QString& html); // rich text; empty hides it
 
     DatasetController* m_data;
     std::shared_ptr<RunData> m_run;
@@ -58,6 +82,13 @@ private:
     QListWidget* m_pairs = nullptr;
     QLabel* m_errorsTitle = nullptr;
     ImageGridWidget* m_errors = nullptr;
+    QTabWidget* m_bottomTabs = nullptr;
+    ImageTrialsFigure* m_trials = nullptr;
+    QLabel* m_trialsNote = nullptr;
+    QPushButton* m_tryImages = nullptr;
+    QPushButton* m_exportModel = nullptr;
+    QStringList m_triedPaths; // newest first; tried again with another run's model
+    int m_trialRequest = 0;   // results of an older request (another run) are dropped
     bool m_showingTest = false;
     bool m_stale = false; // a run update arrived while hidden
 };

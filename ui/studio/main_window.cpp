@@ -89,6 +89,7 @@ MainWindow::MainWindow(QWidget* parent)
     auto showMessage = [this](const QString& message) { statusBar()->showMessage(message, 15000); };
     connect(m_trainView, &TrainView::statusMessage, this, showMessage);
     connect(m_searchView, &SearchView::statusMessage, this, showMessage);
+    connect(m_evaluateView, &EvaluateView::statusMessage, this, showMessage);
     connect(m_reportExport, &ReportExport::finished, this,
             [this](bool ok, const QString& path, const QString& message) {
                 if (!ok) {

@@ -4,6 +4,7 @@
 #include "core/text_format.h"
 #include "ui/charts/curve_chart.h"
 #include "ui/data/dataset_controller.h"
+#include "ui/evaluate/model_export_dialog.h"
 #include "ui/export/figure_export.h"
 #include "ui/preset/preset_document.h"
 #include "ui/runs/run_catalog.h"
@@ -14,6 +15,7 @@
 #include "ui/widgets/icons.h"
 #include "ui/widgets/layer_text.h"
 
+#include <QAction>
 #include <QDir>
 #include <QEvent>
 #include <QFileDialog>
@@ -244,6 +246,18 @@ QWidget* TrainView::buildRunList()
     m_runTable->sortByColumn(-1, Qt::AscendingOrder);
     connect(m_runTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &TrainView::tableSelectionChanged);
+    // The run's context menu: its model as a file for other programs.
+    m_exportModel = new QAction(QStringLiteral("Export Model…"), this);
+    m_runTable->addAction(m_exportModel);
+    m_runTable->setContextMenuPolicy(Qt::ActionsContextMenu);
+    connect(m_exportModel, &QAction::triggered, this, [this] {
+        const auto selected = selectedRuns();
+        if (selected.size() != 1)
+            return;
+        const QString written = exportModelWithDialog(this, *selected.front());
+        if (!written.isEmpty())
+            Q_EMIT statusMessage(QStringLiteral("Model written to %1").arg(written));
+    });
     m_folderLabel = new QLabel;
     m_folderLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* choose = new QPushButton(QStringLiteral("Runs Folder…"));
@@ -302,6 +316,11 @@ void TrainView::updateButtons()
         : !dataReady    ? QStringLiteral("The dataset is not loaded")
                         : QStringLiteral("Continue %1 from its last completed epoch")
                            .arg(selected.front()->name));
+    QString exportReason;
+    m_exportModel->setEnabled(selected.size() == 1 &&
+                              canExportModel(selected.front().get(), &exportReason));
+    m_exportModel->setToolTip(selected.size() == 1 ? exportReason
+                                                   : QStringLiteral("Select one finished run"));
     const bool paused = m_controller->isPaused();
     m_pause->setText(paused ? QStringLiteral("Resume") : QStringLiteral("Pause"));
     m_pause->setIcon(atelierIcon(paused ? QStringLiteral("resume") : QStringLiteral("pause")));

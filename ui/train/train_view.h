@@ -11,6 +11,7 @@
 #include <QWidget>
 #include <memory>
 
+class QAction;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -47,6 +48,7 @@ public:
 
     RunListModel* runs() const { return m_runs; }
     QTableView* runTable() const { return m_runTable; }
+    QAction* exportModelAction() const { return m_exportModel; }
     CurveChart* lossChart() const { return m_lossChart; }
     CurveChart* accuracyChart() const { return m_accuracyChart; }
     CurveChart* batchChart() const { return m_batchChart; }
@@ -106,6 +108,7 @@ private:
     RunListModel* m_runs = nullptr;
     QSortFilterProxyModel* m_sortedRuns = nullptr;
     QTableView* m_runTable = nullptr;
+    QAction* m_exportModel = nullptr;
     QLabel* m_folderLabel = nullptr;
     QWidget* m_status = nullptr;
     QProgressBar* m_progress = nullptr;
