@@ -4,10 +4,14 @@
 
 #include "atomic_file.h"
 #include "errors.h"
+#include "internal/image_file_checks.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <limits>
+#include <stdexcept>
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_STATIC
@@ -16,6 +20,37 @@
 #define STBI_ONLY_BMP
 #define STBI_NO_STDIO
 #define STBI_FAILURE_USERMSG
+// stb_image leaves a JPEG's Huffman tables uninitialised when the file does not define one
+// its scan uses, then indexes with what the heap held (found by tests/fuzz, out-of-bounds
+// reads that depend on earlier allocations). Zeroed memory makes such a table empty, which
+// stb refuses as corrupt data.
+// Every allocation is also bounded: a small PNG can inflate to gigabytes before its declared
+// size is compared with what it holds (a "zlib bomb"); a refused allocation is reported as
+// "outofmem", which prepareImageBytes turns into a refusal.
+#define STBI_MALLOC(size) atelier::boundedAllocation(nullptr, size)
+#define STBI_REALLOC(pointer, size) atelier::boundedAllocation(pointer, size)
+#define STBI_FREE(pointer) std::free(pointer)
+// A backstop only: the bounds a user hears about are checked before decoding (below).
+#define STBI_MAX_DIMENSIONS (1 << 16)
+namespace atelier {
+namespace {
+
+// What one decode may allocate at once: set from the header's size before decoding (16 bytes
+// a pixel covers 16-bit RGBA and stb's intermediate rows), so a 1×1 PNG gets 1 MB, not 2 GB.
+thread_local std::size_t decodeLimit = 1 << 20;
+
+void* boundedAllocation(void* previous, std::size_t size)
+{
+    if (size > decodeLimit)
+        return nullptr;
+    if (!previous)
+        return std::calloc(1, size);
+    return std::realloc(previous, size);
+}
+
+} // namespace
+} // namespace atelier
+
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -34,53 +69,6 @@ namespace {
 constexpr int kSide = kModelImageSide;
 constexpr int kLightBackground = 127; // border mean above this: a light background
 constexpr int kBackgroundTolerance = 16;
-
-enum class FileKind
-{
-    Png,
-    Jpeg,
-    Bmp,
-    Other,
-};
-
-FileKind kindOf(const std::string& bytes)
-{
-    if (bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0)
-        return FileKind::Png;
-    if (bytes.compare(0, 3, "\xFF\xD8\xFF") == 0)
-        return FileKind::Jpeg;
-    if (bytes.compare(0, 2, "BM") == 0)
-        return FileKind::Bmp;
-    return FileKind::Other;
-}
-
-std::uint32_t littleEndian32(const std::string& bytes, std::size_t at)
-{
-    std::uint32_t value = 0;
-    for (int i = 3; i >= 0; --i)
-        value = (value << 8) | std::uint8_t(bytes[at + std::size_t(i)]);
-    return value;
-}
-
-// stb_image decodes what it has of a truncated JPEG or BMP and fills the rest; a user must
-// hear that the file is cut short instead of seeing a half-grey picture classified.
-bool looksTruncated(const std::string& bytes, FileKind kind)
-{
-    if (kind == FileKind::Jpeg) {
-        // Entropy-coded data never holds FF D9 (an FF there is stuffed as FF 00), so the end
-        // marker must follow the last start-of-scan marker.
-        const std::size_t scan = bytes.rfind("\xFF\xDA");
-        return scan == std::string::npos || bytes.find("\xFF\xD9", scan + 2) == std::string::npos;
-    }
-    if (kind == FileKind::Bmp) {
-        if (bytes.size() < 54)
-            return true;
-        const std::uint32_t declaredSize = littleEndian32(bytes, 2);
-        const std::uint32_t pixelOffset = littleEndian32(bytes, 10);
-        return (declaredSize != 0 && bytes.size() < declaredSize) || bytes.size() <= pixelOffset;
-    }
-    return false; // PNG: stb_image checks the compressed stream's end itself
-}
 
 std::string megapixels(std::int64_t pixels)
 {
@@ -129,18 +117,41 @@ double borderMean(const std::vector<std::uint8_t>& grey, int width, int height)
     return sum / double(count);
 }
 
+// stb_image's reason for its last failure on this thread (thread_local in stb).
+std::string stbReason()
+{
+    const char* reason = stbi_failure_reason();
+    return reason ? reason : "no reason given";
+}
+
+void checkDimensions(int width, int height, const std::string& name)
+{
+    const std::string size = std::to_string(width) + "×" + std::to_string(height);
+    if (width <= 0 || height <= 0)
+        throw InputError(name + ": the image declares " + size + " pixels; it holds no picture");
+    if (width > kMaxImageSide || height > kMaxImageSide ||
+        std::int64_t(width) * height > kMaxImagePixels)
+        throw InputError(name + ": " + size + " pixels is larger than Atelier decodes (at most " +
+                         std::to_string(kMaxImageSide) + " pixels a side and " +
+                         megapixels(kMaxImagePixels) + ")");
+}
+
 } // namespace
 
 const char* imagePreparationSummary()
 {
     return "Each image is made greyscale; a light background is negated to white-on-black as "
            "in Fashion-MNIST; the background becomes black, empty margins are cut, and the rest "
-           "is fitted into 28×28 (aspect ratio kept) and centred. A 28×28 image on black is "
-           "used as it is.";
+           "is fitted into 28×28 (aspect ratio kept) and centred. A 28×28 image on a dark "
+           "background is used as it is.";
 }
 
 PreparedImage prepareGreyImage(const std::vector<std::uint8_t>& grey, int width, int height)
 {
+    if (width <= 0 || height <= 0 || grey.size() != std::size_t(width) * std::size_t(height))
+        throw std::invalid_argument("prepareGreyImage: " + std::to_string(grey.size()) +
+                                    " pixels given for " + std::to_string(width) + "×" +
+                                    std::to_string(height));
     PreparedImage prepared;
     prepared.sourceWidth = width;
     prepared.sourceHeight = height;
@@ -192,28 +203,41 @@ PreparedImage prepareGreyImage(const std::vector<std::uint8_t>& grey, int width,
 
 PreparedImage prepareImageBytes(const std::string& bytes, const std::string& name)
 {
-    const FileKind kind = kindOf(bytes);
     if (bytes.empty())
         throw InputError(name + ": the file is empty");
-    if (kind == FileKind::Other)
+    if (bytes.size() > kMaxImageFileBytes)
+        throw InputError(name + ": larger than the " + std::to_string(kMaxImageFileBytes >> 20) +
+                         " MB Atelier reads as an image");
+    const ImageFileKind kind = imageFileKind(bytes);
+    if (kind == ImageFileKind::Other)
         throw InputError(name + ": not a PNG, JPEG or BMP image");
+    if (const std::string problem = imageStructureProblem(bytes, kind); !problem.empty())
+        throw InputError(name + ": " + problem);
     const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
-    const int size = int(std::min<std::size_t>(bytes.size(), kMaxImageFileBytes));
+    const int size = int(bytes.size());
     int width = 0, height = 0, channels = 0;
     if (!stbi_info_from_memory(data, size, &width, &height, &channels))
-        throw InputError(name + ": not a readable image (" + stbi_failure_reason() + ")");
-    if (width > kMaxImageSide || height > kMaxImageSide ||
-        std::int64_t(width) * height > kMaxImagePixels)
-        throw InputError(name + ": " + std::to_string(width) + "×" + std::to_string(height) +
-                         " pixels is larger than Atelier decodes (at most " +
-                         std::to_string(kMaxImageSide) + " pixels a side and " +
-                         megapixels(kMaxImagePixels) + ")");
-    if (looksTruncated(bytes, kind))
-        throw InputError(name + ": the image file is truncated (its data ends too early)");
+        throw InputError(name + ": not a readable image (" + stbReason() + ")");
+    if (kind == ImageFileKind::Bmp) // a negative height is a legal top-down BMP
+        height = height == std::numeric_limits<int>::min() ? 0 : std::abs(height);
+    checkDimensions(width, height, name);
+    decodeLimit = std::size_t(width) * std::size_t(height) * 16 + (1 << 20);
     stbi_uc* decoded = stbi_load_from_memory(data, size, &width, &height, &channels, 0);
-    if (!decoded)
-        throw InputError(name + ": the image data is corrupt or truncated (" +
-                         stbi_failure_reason() + ")");
+    if (!decoded) {
+        const std::string reason = stbReason();
+        if (reason == "outofmem" || reason == "Out of memory")
+            throw InputError(name + ": the image data unpacks to more than Atelier decodes for "
+                                    "its size (a damaged or hostile file)");
+        throw InputError(name + ": the image data is corrupt or truncated (" + reason + ")");
+    }
+    // The header read before and the decoder need not agree on a hostile file (a BMP's
+    // height sign, say): the decoded size must pass the same checks.
+    try {
+        checkDimensions(width, height, name);
+    } catch (...) {
+        stbi_image_free(decoded);
+        throw;
+    }
     std::vector<std::uint8_t> grey(std::size_t(width) * std::size_t(height));
     for (std::size_t i = 0; i < grey.size(); ++i) {
         const stbi_uc* p = decoded + i * std::size_t(channels);

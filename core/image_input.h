@@ -36,13 +36,15 @@ const char* imagePreparationSummary();
 //  2. the background is the mean of the one-pixel border; when it is light (above 127) the
 //     picture is negated, as Fashion-MNIST garments are light on black;
 //  3. the background level becomes black (values rescaled so it maps to 0, white stays 255);
-//  4. the margins that are background (within 16 levels) are cut away;
+//  4. the margins that are background (within 16 levels after step 3) are cut away;
 //  5. the rest is fitted, keeping its aspect ratio, into 28×28 by area averaging, and centred.
+// Throws std::invalid_argument when `grey` does not hold width × height (≥ 1) pixels.
 PreparedImage prepareGreyImage(const std::vector<std::uint8_t>& grey, int width, int height);
 
 // Decodes `bytes` (PNG, JPEG or BMP; colour and alpha allowed, alpha composited on white) and
-// prepares it. `name` names the file in errors. Throws InputError: not an image or another
-// format, truncated or corrupt, or larger than the bounds above (saying the bound).
+// prepares it. `name` names the file in errors. Throws InputError: empty, over
+// kMaxImageFileBytes, not an image or another format, truncated or corrupt, unpacking to more
+// than its size allows, or larger than the bounds above (saying the bound).
 PreparedImage prepareImageBytes(const std::string& bytes, const std::string& name);
 
 // Reads the file with the same bounds: a folder, a missing or unreadable file, a file over

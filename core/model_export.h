@@ -33,18 +33,20 @@ struct ExportMetadata
 {
     std::string presetName;
     std::string presetYaml; // the run's preset.yaml, stored in the file
-    std::string runFolder;
+    std::string runName; // the run folder's name, not its path
     double testAccuracy = 0;
 };
 
-// The serialized model. Throws ModelError when the format cannot hold a layer (naming it)
-// and InputError when the format is not in this build.
+// The serialized model. Throws InputError when the format is not in this build; a graph the
+// ONNX checker refuses is Atelier's bug and throws std::runtime_error. (Every layer type of
+// model_spec.h exports to both formats, so no spec is refused here.)
 std::string exportedModelBytes(const Network& network, const PixelTransform& transform,
                                ModelFormat format, const ExportMetadata& metadata);
 
 // Loads the complete run in `runFolder` with its weights and writes the model atomically to
 // `outPath` (empty: defaultModelFileName in the run folder). Returns the path written.
-// Throws InputError naming the folder or file (incomplete run, no weights, unwritable path).
+// Throws InputError naming the folder or file (incomplete run, no weights, unwritable path,
+// a folder, or one of the run's own files such as model.pt as `outPath`).
 std::string exportRunModel(const std::string& runFolder, ModelFormat format,
                            const std::string& outPath);
 

@@ -10,7 +10,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(fuzz_idx fuzz_preset fuzz_run_files fuzz_sweep)
+  targets=(fuzz_idx fuzz_image_input fuzz_preset fuzz_run_files fuzz_sweep)
 fi
 build=build-fuzz
 

@@ -17,6 +17,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -36,7 +37,11 @@ struct Case
     const char* name;
     const char* layers; // the preset's model.layers, YAML flow sequences one per line
     const char* input;
+    const char* normalization; // scale, or standardize: then the exports' Mul/Add matter
 };
+
+// Images whose every layer output OpenCV must reproduce.
+constexpr int kLayerImages = 16;
 
 // Together: every layer type, padding kind and activation the builder offers.
 const Case kCases[] = {
@@ -50,7 +55,7 @@ const Case kCases[] = {
      "    - {type: dense, units: 16, activation: leaky_relu}\n"
      "    - {type: activation, function: tanh}\n"
      "    - {type: dense, units: 10, activation: softmax}\n",
-     "[784]"},
+     "[784]", "standardize"},
     {"cnn_batch_norm", // a small CNN with batch norm and dropout; asymmetric "same" everywhere
      "    - {type: conv2d, filters: 8, kernel: 3, stride: 2, padding: same, activation: relu, "
      "use_bias: false}\n"
@@ -60,33 +65,34 @@ const Case kCases[] = {
      "    - {type: dropout, rate: 0.25}\n"
      "    - {type: flatten}\n"
      "    - {type: dense, units: 10, activation: softmax}\n",
-     "[1, 28, 28]"},
+     "[1, 28, 28]", "standardize"},
     {"cnn_pooling", // valid convolution, average pooling of both paddings, stride-1 max pool
-     "    - {type: conv2d, filters: 6, kernel: 5, activation: sigmoid}\n"
+     "    - {type: conv2d, filters: 6, kernel: 5, activation: tanh}\n"
      "    - {type: avg_pool2d, pool: 3, stride: 2, padding: same}\n"
      "    - {type: avg_pool2d, pool: 2}\n"
      "    - {type: max_pool2d, pool: 3, stride: 1, padding: same}\n"
      "    - {type: activation, function: leaky_relu}\n"
      "    - {type: flatten}\n"
      "    - {type: dense, units: 10}\n",
-     "[1, 28, 28]"},
-    {"cnn_stencil", // the hand-written first convolution and fused ReLU + pooling
+     "[1, 28, 28]", "scale"},
+    {"cnn_stencil", // the hand-written first convolution, fused ReLU + pooling (11 → 6: the
+                    // tiling max pool's padding at the end)
      "    - {type: conv2d, filters: 16, kernel: 3, padding: same, activation: relu}\n"
      "    - {type: avg_pool2d, pool: 3, stride: 1, padding: same}\n"
      "    - {type: max_pool2d, pool: 2}\n"
-     "    - {type: conv2d, filters: 8, kernel: 3, activation: relu}\n"
+     "    - {type: conv2d, filters: 8, kernel: 4, activation: relu}\n"
      "    - {type: max_pool2d, pool: 2, padding: same}\n"
      "    - {type: flatten}\n"
      "    - {type: dense, units: 10, activation: softmax}\n",
-     "[1, 28, 28]"},
+     "[1, 28, 28]", "scale"},
 };
 
 QString presetText(const Case& c)
 {
     return QString("name: %1\nmodel:\n  input: %2\n  layers:\n%3"
                    "training:\n  optimizer: {type: adam, learning_rate: 0.002}\n"
-                   "  batch_size: 64\n  epochs: 1\n  seed: 7\n")
-        .arg(c.name, c.input, c.layers);
+                   "  batch_size: 64\n  epochs: 1\n  seed: 7\ndata:\n  normalization: %4\n")
+        .arg(c.name, c.input, c.layers, c.normalization);
 }
 
 void writeFile(const QString& path, const QByteArray& bytes)
@@ -141,11 +147,12 @@ private Q_SLOTS:
     void pytorchAgreesWithAtelier();
     void onnxLayerShapesMatchTheSummary_data() { cases(); }
     void onnxLayerShapesMatchTheSummary();
+    void everyLayerComputesAsInAtelier_data() { cases(); }
+    void everyLayerComputesAsInAtelier();
     void filesCarryClassNamesAndPreset();
     void exportRefusesBadRunsAndPaths();
     void predictGivesTheTestSetAnswerForATestImage();
     void predictPreparesAnInvertedEnlargedCopy();
-    void preparationFitsAndCentres();
     void predictRefusesHostileFiles();
 
 private:
@@ -199,10 +206,28 @@ void ModelExportTest::initTestCase()
         writeFile(path(name + ".expected"),
                   QByteArray(reinterpret_cast<const char*>(m_atelier[name].data()),
                              int(m_atelier[name].size() * sizeof(float))));
+        // Every layer's own output for the first test images, for the per-layer comparison.
+        QJsonObject layerFiles;
+        for (std::size_t layer = 0; layer < record.preset.model.layers.size(); ++layer) {
+            std::vector<float> outputs;
+            for (int image = 0; image < kLayerImages; ++image) {
+                std::vector<float> input(784);
+                for (std::size_t i = 0; i < input.size(); ++i)
+                    input[i] = record.metrics.transform.apply(m_data->test.image(image)[i]);
+                const std::vector<float> output = network.layerActivations(input, layer);
+                outputs.insert(outputs.end(), output.begin(), output.end());
+            }
+            const QString file = path(name + QString(".layer%1").arg(layer + 1));
+            writeFile(file, QByteArray(reinterpret_cast<const char*>(outputs.data()),
+                                       int(outputs.size() * sizeof(float))));
+            layerFiles[QString("layer%1").arg(layer + 1)] = file;
+        }
         manifestCases.append(QJsonObject{{"name", name},
                                          {"onnx", path(name + ".onnx")},
                                          {"torchscript", path(name + ".pt")},
-                                         {"expected", path(name + ".expected")}});
+                                         {"expected", path(name + ".expected")},
+                                         {"layer_files", layerFiles},
+                                         {"layer_images", kLayerImages}});
     }
     const QString data = QString::fromStdString(m_data->directory);
     writeFile(path("manifest.json"),
@@ -221,6 +246,16 @@ void ModelExportTest::initTestCase()
             continue;
         const QJsonObject report = QJsonDocument::fromJson(line).object();
         m_reports[report["name"].toString()] = report;
+        // The figures themselves, for the log: agreement, largest difference, accuracy.
+        const auto figures = [](const QJsonObject& r) {
+            return QString("agree %1, max difference %2, accuracy %3")
+                .arg(r["agree"].toDouble())
+                .arg(r["max_difference"].toDouble())
+                .arg(r["accuracy"].toDouble());
+        };
+        qInfo().noquote() << report["name"].toString() << "OpenCV:"
+                          << figures(report["onnx"]["opencv"].toObject())
+                          << "| PyTorch:" << figures(report["torchscript"]["torch"].toObject());
     }
     QCOMPARE(m_reports.size(), int(std::size(kCases)));
 }
@@ -286,6 +321,29 @@ void ModelExportTest::onnxLayerShapesMatchTheSummary()
     QVERIFY(compared >= 5);
 }
 
+// Each layer alone: OpenCV's output of the layer's last node against Atelier's forward pass
+// through the same layers, value by value.
+void ModelExportTest::everyLayerComputesAsInAtelier()
+{
+    QFETCH(QString, name);
+    const RunRecord run = loadRun(m_runs[name].toStdString());
+    const QJsonObject values = m_reports[name]["onnx"].toObject()["layer_values"].toObject();
+    for (std::size_t i = 0; i < run.preset.model.layers.size(); ++i) {
+        const QString layer = QString("layer%1").arg(i + 1);
+        if (run.preset.model.layers[i].type == LayerType::Dropout) {
+            QVERIFY(!values.contains(layer));
+            continue;
+        }
+        QVERIFY2(values[layer].isDouble(), qPrintable(layer + ": " + values[layer].toString()));
+        QVERIFY2(values[layer].toDouble() <= 1e-4,
+                 qPrintable(QString("%1 (%2): relative difference %3")
+                                .arg(layer,
+                                     QString::fromStdString(
+                                         layerTypeName(run.preset.model.layers[i].type)))
+                                .arg(values[layer].toDouble())));
+    }
+}
+
 void ModelExportTest::filesCarryClassNamesAndPreset()
 {
     const QJsonObject onnx = m_reports["mlp"]["onnx"].toObject()["metadata"].toObject();
@@ -295,6 +353,8 @@ void ModelExportTest::filesCarryClassNamesAndPreset()
         QVERIFY(metadata["class_names"].toString().startsWith("T-shirt/top,Trouser"));
         QVERIFY(metadata["preset"].toString().contains("units: 64"));
         QCOMPARE(metadata["preset_name"].toString(), QString("mlp"));
+        // The folder's name, never its path (a shared file would carry the home folder).
+        QCOMPARE(metadata["run"].toString(), QFileInfo(m_runs["mlp"]).fileName());
     }
 }
 
@@ -327,6 +387,15 @@ void ModelExportTest::exportRefusesBadRunsAndPaths()
     refused({"export-model", run, "--format", "onnx", "--out", path("missing/dir/m.onnx")},
             "missing/dir");
     refused({"export-model", run, "--format", "keras"}, "keras");
+    // The run's own files are never replaced, however the path is spelt.
+    const QByteArray weights = readFile(run + "/model.pt");
+    refused({"export-model", run, "--format", "torchscript", "--out", run + "/model.pt"},
+            "is the run's own model.pt");
+    refused({"export-model", run, "--format", "onnx", "--out", run + "/../" +
+                                                             QFileInfo(run).fileName() +
+                                                             "/metrics.json"},
+            "is the run's own metrics.json");
+    QCOMPARE(readFile(run + "/model.pt"), weights);
     refused({"export-model", path("not-there"), "--format", "onnx"}, "not-there");
     QCOMPARE(QDir(path("missing")).exists(), false);
 }
@@ -394,28 +463,6 @@ void ModelExportTest::predictPreparesAnInvertedEnlargedCopy()
     const auto result = runCli({"predict", m_runs["cnn_batch_norm"], file});
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     QVERIFY2(result.out.contains("160×120, light background negated"), qPrintable(result.out));
-}
-
-void ModelExportTest::preparationFitsAndCentres()
-{
-    // A 60×30 white bar on a black 100×100 picture: fitted to 28×14, centred at rows 7..20.
-    std::vector<std::uint8_t> grey(100 * 100, 0);
-    for (int y = 40; y < 70; ++y)
-        for (int x = 20; x < 80; ++x)
-            grey[std::size_t(y * 100 + x)] = 255;
-    const PreparedImage prepared = prepareGreyImage(grey, 100, 100);
-    QVERIFY(!prepared.inverted);
-    for (int y = 0; y < 28; ++y)
-        for (int x = 0; x < 28; ++x)
-            QCOMPARE(int(prepared.pixels[std::size_t(y * 28 + x)]), y >= 7 && y < 21 ? 255 : 0);
-
-    // The same bar dark on a light grey (200) background: negated, and the background black.
-    for (std::uint8_t& v : grey)
-        v = v == 255 ? 0 : 200;
-    const PreparedImage negated = prepareGreyImage(grey, 100, 100);
-    QVERIFY(negated.inverted);
-    QCOMPARE(int(negated.pixels[0]), 0);
-    QCOMPARE(int(negated.pixels[14 * 28 + 14]), 255);
 }
 
 void ModelExportTest::predictRefusesHostileFiles()

@@ -65,7 +65,8 @@ inline const std::vector<std::int64_t>& exportedImageShape()
     return shape;
 }
 
-// Writers: the serialized model file. Throw ModelError naming the layer a format cannot hold.
+// Writers: the serialized model file. A graph the ONNX checker refuses throws
+// std::runtime_error (a bug here, not the user's input).
 std::string onnxModelBytes(const ExportedModel& model);
 std::string torchScriptModelBytes(const ExportedModel& model);
 

@@ -53,7 +53,33 @@ def layer_shapes(model):
     return {layer: shapes.get(tensor) for layer, tensor in last.items()}
 
 
-def check_onnx(path, pixels, expected, labels):
+def layer_values(path, pixels, layer_files, count):
+    """Each layer's output in OpenCV against Atelier's for the first `count` images: the
+    largest difference relative to 1 + |Atelier's value|, or what differs in size. Layers
+    without a node (dropout is the identity at inference) are left out."""
+    import cv2
+    import onnx
+    last = {}
+    for node in onnx.load(path).graph.node:
+        if node.name.startswith("layer"):
+            last[node.name.split("_")[0]] = "onnx_node!" + node.name
+    present = [layer for layer in layer_files if layer in last]
+    net = cv2.dnn.readNetFromONNX(path)
+    net.setInput(pixels[:count])
+    outputs = net.forward([last[layer] for layer in present])
+    result = {}
+    for layer, output in zip(present, outputs):
+        atelier = np.fromfile(layer_files[layer], dtype=np.float32).reshape(count, -1)
+        theirs = output.reshape(count, -1)
+        if theirs.shape != atelier.shape:
+            result[layer] = "OpenCV gives %s, Atelier %d values per image" % (
+                list(output.shape), atelier.shape[1])
+        else:
+            result[layer] = float((np.abs(theirs - atelier) / (1 + np.abs(atelier))).max())
+    return result
+
+
+def check_onnx(path, pixels, expected, labels, case):
     import cv2
     import onnx
     result = {}
@@ -72,6 +98,9 @@ def check_onnx(path, pixels, expected, labels):
         net.setInput(pixels[start:start + 1000])
         outputs.append(net.forward().copy())
     result["opencv"] = compare(np.concatenate(outputs), expected, labels)
+    if case.get("layer_files"):
+        result["layer_values"] = layer_values(path, pixels, case["layer_files"],
+                                              case["layer_images"])
     return result
 
 
@@ -95,7 +124,7 @@ def main():
         expected = np.fromfile(case["expected"], dtype=np.float32).reshape(len(pixels), -1)
         report = {"name": case["name"]}
         if case.get("onnx"):
-            report["onnx"] = check_onnx(case["onnx"], pixels, expected, labels)
+            report["onnx"] = check_onnx(case["onnx"], pixels, expected, labels, case)
         if case.get("torchscript"):
             report["torchscript"] = check_torchscript(case["torchscript"], pixels, expected,
                                                       labels)
