@@ -1,6 +1,8 @@
 // A finished run's model, loaded once, for classifying images the user brings: the CLI's
-// `predict` and the studio's Try Images panel. Torch-free face; the network inside is the
-// same one `eval` rebuilds, with the run's own normalisation.
+// `predict` (which the studio's Your images tab runs as a separate process: building a
+// Network seeds LibTorch's global generator, which a training in the studio draws from).
+// Torch-free face; the network inside is the one `eval` rebuilds, with the run's own
+// normalisation.
 #pragma once
 
 #include "dataset.h"

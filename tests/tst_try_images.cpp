@@ -100,7 +100,7 @@ void TryImagesTest::initTestCase()
         for (int x = 0; x < 150; ++x)
             if (qGray(garment.pixel(x, y)) < 200)
                 photo.setPixel(75 + x, 25 + y, garment.pixel(x, y));
-    QVERIFY(photo.save(path("photo.jpg"), "JPEG", 92));
+    QVERIFY(photo.save(path("photo%2Cblue.jpg"), "JPEG", 92));
     QFile text(path("notes.png"));
     QVERIFY(text.open(QIODevice::WriteOnly));
     text.write("these are notes, not a picture\n");
@@ -116,14 +116,14 @@ void TryImagesTest::droppedImagesShowTheirProbabilities()
 {
     QVERIFY(m_view->tryImagesButton()->isEnabled());
     QSignalSpy tried(m_view.get(), &EvaluateView::imagesTried);
-    drop(m_view.get(), {path("garment0.png"), path("notes.png"), path("photo.jpg")});
+    drop(m_view.get(), {path("garment0.png"), path("notes.png"), path("photo%2Cblue.jpg")});
     QVERIFY(tried.wait(60000));
     QCOMPARE(m_view->bottomTabs()->currentIndex(), 1);
 
     const auto& trials = m_view->trialsFigure()->trials();
     QCOMPARE(int(trials.size()), 2); // the notes are refused, the pictures shown
     QCOMPARE(trials[0].path, path("garment0.png"));
-    QCOMPARE(trials[1].path, path("photo.jpg"));
+    QCOMPARE(trials[1].path, path("photo%2Cblue.jpg"));
     QVERIFY(trials[0].image.unchanged);
     QVERIFY(trials[1].image.inverted);
     QVERIFY(m_view->trialsNote()->text().contains("notes.png"));
@@ -141,7 +141,7 @@ void TryImagesTest::droppedImagesShowTheirProbabilities()
 
     const QString csv = m_view->trialsFigure()->toCsv();
     QCOMPARE(csv.count('\n'), 3);
-    QVERIFY(csv.contains("photo.jpg\",300,200,1,"));
+    QVERIFY2(csv.contains("photo%2Cblue.jpg\",300,200,1,"), qPrintable(csv));
     m_view->bottomTabs()->setCurrentIndex(1);
     const QImage shot = m_view->grab().toImage();
     shot.save(QString(ATELIER_SCREENSHOT_DIR) + "/evaluate-your-images.png");
@@ -187,21 +187,53 @@ void TryImagesTest::exportModelOnlyForFinishedRuns()
 {
     QVERIFY(m_view->exportModelButton()->isEnabled());
     const RunData finished = RunData::fromFolder(m_cnnRun);
-    QCOMPARE(exportModelToFile(finished, path("studio.onnx")), QString());
-    QCOMPARE(exportModelToFile(finished, path("studio.pt")), QString());
+    const auto exportTo = [&](const QString& file) {
+        bool done = false;
+        QString error;
+        startModelExport(m_view.get(), finished, file, [&](const QString& message) {
+            error = message;
+            done = true;
+        });
+        if (!QTest::qWaitFor([&] { return done; }, 60000))
+            return QStringLiteral("timed out");
+        return error;
+    };
+    QCOMPARE(exportTo(path("studio.onnx")), QString());
+    QCOMPARE(exportTo(path("studio.pt")), QString());
     QVERIFY(QFile(path("studio.onnx")).size() > 1000);
     QVERIFY(QFile(path("studio.pt")).size() > 1000);
-    QVERIFY(exportModelToFile(finished, path("studio.h5")).contains(".onnx"));
+    QVERIFY(exportTo(path("studio.h5")).contains(".onnx"));
     QVERIFY(!QFile::exists(path("studio.h5")));
+    // The CLI's refusal reaches the studio in its own words, and the weights stay.
+    const auto weights = [&] {
+        QFile file(m_cnnRun + "/model.pt");
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    const QByteArray before = weights();
+    QVERIFY(exportTo(m_cnnRun + "/model.pt").contains("is the run's own model.pt"));
+    QCOMPARE(weights(), before);
 
     RunData training = finished;
     training.hasResult = false;
     QString reason;
     QVERIFY(!canExportModel(&training, &reason));
     QVERIFY(reason.contains("no finished model"));
-    m_view->setRun(std::make_shared<RunData>(training));
+    auto live = std::make_shared<RunData>(training);
+    QSignalSpy tried(m_view.get(), &EvaluateView::imagesTried);
+    m_view->setRun(live);
     QVERIFY(!m_view->exportModelButton()->isEnabled());
     QVERIFY(!m_view->tryImagesButton()->isEnabled());
+    // The pictures wait for the run to finish...
+    QVERIFY(tried.count() >= 1 || tried.wait(10000));
+    QVERIFY(m_view->trialsFigure()->trials().empty());
+    QVERIFY(m_view->trialsNote()->text().contains("once a run has finished"));
+    // ...and go through its model when it has.
+    tried.clear();
+    live->hasResult = true;
+    m_view->runUpdated(live.get());
+    QVERIFY(tried.wait(60000));
+    QCOMPARE(int(m_view->trialsFigure()->trials().size()), 3);
+    QVERIFY(m_view->exportModelButton()->isEnabled());
 }
 
 QTEST_MAIN(TryImagesTest)

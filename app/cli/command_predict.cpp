@@ -8,6 +8,7 @@
 #include "core/text_format.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <memory>
 #include <numeric>
@@ -20,7 +21,21 @@ struct PredictOptions
     std::string folder;
     std::vector<std::string> images;
     int top = 3;
+    bool json = false;
 };
+
+// One line per image for programs (the studio's Your images tab): what the text says, and
+// all ten probabilities with float precision.
+void printJson(const std::string& path, const PreparedImage& image, const ClassProbabilities& p)
+{
+    nlohmann::json line = {{"file", path},
+                           {"width", image.sourceWidth},
+                           {"height", image.sourceHeight},
+                           {"negated", image.inverted},
+                           {"unchanged", image.unchanged},
+                           {"probabilities", p}};
+    std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+}
 
 std::string preparationNote(const PreparedImage& image)
 {
@@ -42,6 +57,10 @@ int runPredict(const PredictOptions& options)
     const auto& names = fashionMnistClassNames();
     for (std::size_t i = 0; i < prepared.size(); ++i) {
         const ClassProbabilities& p = probabilities[i];
+        if (options.json) {
+            printJson(options.images[i], prepared[i], p);
+            continue;
+        }
         std::vector<int> order(kNumClasses);
         std::iota(order.begin(), order.end(), 0);
         std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
@@ -70,6 +89,9 @@ Command addPredictCommand(CLI::App& app)
     command->add_option("images", options->images, "Image files")->required();
     command->add_option("--top", options->top, "Classes to show per image (default 3)")
         ->check(integerIn(1, 10));
+    command->add_flag("--json", options->json,
+                      "One JSON object per image: file, width, height, negated, unchanged, "
+                      "and the ten probabilities");
     return {command, [options] { return runPredict(*options); }};
 }
 

@@ -5,6 +5,7 @@
 #include "ui/data/image_grid_widget.h"
 #include "ui/evaluate/confusion_matrix_widget.h"
 #include "ui/evaluate/image_trials_figure.h"
+#include "ui/evaluate/model_export_dialog.h"
 #include "ui/export/figure_export.h"
 #include "ui/widgets/class_text.h"
 #include "ui/widgets/layer_text.h"
@@ -124,8 +125,8 @@ void EvaluateView::setRun(std::shared_ptr<RunData> run)
     m_matrix->setSelectedCell(std::nullopt);
     m_errors->setImages(nullptr, nullptr, {}, kErrorColumns, {});
     m_errorsTitle->setText(QStringLiteral("Click a cell of the matrix to see its images."));
-    refresh();
-    classifyTriedImages(); // the same pictures, now through this run's model
+    m_trialsUpToDate = false;
+    refresh(); // the same pictures, now through this run's model
 }
 
 void EvaluateView::runUpdated(const RunData* run)
@@ -157,6 +158,10 @@ void EvaluateView::refresh()
     m_stale = false;
     m_showingTest = false;
     updateModelButtons();
+    // Another run, or one that has just finished: the pictures go through its model.
+    if (!m_triedPaths.isEmpty() &&
+        (!m_trialsUpToDate || m_trialsForFinishedRun != canExportModel(m_run.get())))
+        classifyTriedImages();
     if (!m_run) {
         m_headline->setText(QStringLiteral("No run selected: train one, or pick one in the "
                                            "Train view's run list."));

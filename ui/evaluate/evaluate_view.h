@@ -9,6 +9,7 @@
 #include <QStringList>
 #include <QWidget>
 #include <memory>
+#include <vector>
 
 class QCheckBox;
 class QLabel;
@@ -23,6 +24,7 @@ class ConfusionMatrixWidget;
 class DatasetController;
 class ImageGridWidget;
 class ImageTrialsFigure;
+struct ImageTrial;
 
 class EvaluateView : public QWidget
 {
@@ -72,6 +74,8 @@ private:
     void updateModelButtons();
     void classifyTriedImages();
     void showTrialsNote(const QString& html); // rich text; empty hides it
+    void showTriedImages(std::vector<ImageTrial> trials, const QString& modelName,
+                         const QStringList& problems);
 
     DatasetController* m_data;
     std::shared_ptr<RunData> m_run;
@@ -89,6 +93,10 @@ private:
     QPushButton* m_exportModel = nullptr;
     QStringList m_triedPaths; // newest first; tried again with another run's model
     int m_trialRequest = 0;   // results of an older request (another run) are dropped
+    // The tried images were classified (or set aside) for the run shown, as it is now: a run
+    // that finishes meanwhile classifies them again.
+    bool m_trialsUpToDate = false;
+    bool m_trialsForFinishedRun = false;
     bool m_showingTest = false;
     bool m_stale = false; // a run update arrived while hidden
 };

@@ -154,11 +154,11 @@ QString ImageTrialsFigure::toCsv() const
     for (const ImageTrial& trial : m_trials) {
         QString name = trial.path;
         name.replace('"', QStringLiteral("\"\""));
+        // One multi-argument arg(): a name holding "%2" must not take the next value.
         csv += QStringLiteral("\"%1\",%2,%3,%4")
-                   .arg(name)
-                   .arg(trial.image.sourceWidth)
-                   .arg(trial.image.sourceHeight)
-                   .arg(trial.image.inverted ? 1 : 0);
+                   .arg(name, QString::number(trial.image.sourceWidth),
+                        QString::number(trial.image.sourceHeight),
+                        trial.image.inverted ? QStringLiteral("1") : QStringLiteral("0"));
         for (float probability : trial.probabilities)
             csv += ',' + QString::number(double(probability), 'g', 6);
         csv += '\n';

@@ -1,13 +1,14 @@
 // Export Model…: the dialog around core's exportRunModel.
 #include "ui/evaluate/model_export_dialog.h"
 
+#include "ui/evaluate/model_cli_job.h"
 #include "ui/runs/run_data.h"
 
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
-#include <exception>
+#include <QPointer>
 
 namespace atelier::ui {
 namespace {
@@ -41,20 +42,22 @@ std::optional<ModelFormat> modelFormatForFile(const QString& path)
     return std::nullopt;
 }
 
-QString exportModelToFile(const RunData& run, const QString& path)
+void startModelExport(QObject* owner, const RunData& run, const QString& path,
+                      std::function<void(const QString& error)> done)
 {
     const std::optional<ModelFormat> format = modelFormatForFile(path);
-    if (!format)
-        return QStringLiteral("%1: name the file .onnx (ONNX) or .pt (TorchScript)").arg(path);
-    try {
-        exportRunModel(run.folder.toStdString(), *format, path.toStdString());
-    } catch (const std::exception& e) {
-        return QString::fromStdString(e.what());
+    if (!format) {
+        done(QStringLiteral("%1: name the file .onnx (ONNX) or .pt (TorchScript)").arg(path));
+        return;
     }
-    return {};
+    runCliJob(owner,
+              {QStringLiteral("export-model"), run.folder, QStringLiteral("--format"),
+               QString::fromStdString(modelFormatName(*format)), QStringLiteral("--out"), path},
+              [done](const CliOutcome& outcome) { done(outcome.ok ? QString() : outcome.message); });
 }
 
-QString exportModelWithDialog(QWidget* parent, const RunData& run)
+void exportModelWithDialog(QWidget* parent, const RunData& run,
+                           std::function<void(const QString& path)> written)
 {
     const bool onnx = modelFormatAvailable(ModelFormat::Onnx);
     QString filter = onnx ? kOnnxFilter : kTorchScriptFilter;
@@ -65,16 +68,18 @@ QString exportModelWithDialog(QWidget* parent, const RunData& run)
         onnx ? kOnnxFilter + QStringLiteral(";;") + kTorchScriptFilter : kTorchScriptFilter,
         &filter);
     if (path.isEmpty())
-        return {};
+        return;
     if (!modelFormatForFile(path)) // no suffix typed: the chosen filter's
         path += filter == kOnnxFilter ? QStringLiteral(".onnx") : QStringLiteral(".pt");
-    const QString error = exportModelToFile(run, path);
-    if (!error.isEmpty()) {
-        QMessageBox::warning(parent, QStringLiteral("Export Model"),
+    QPointer<QWidget> dialogParent = parent;
+    startModelExport(parent, run, path, [dialogParent, path, written](const QString& error) {
+        if (error.isEmpty()) {
+            written(path);
+            return;
+        }
+        QMessageBox::warning(dialogParent, QStringLiteral("Export Model"),
                              QStringLiteral("The model was not exported.\n\n%1").arg(error));
-        return {};
-    }
-    return path;
+    });
 }
 
 } // namespace atelier::ui

@@ -5,7 +5,9 @@
 #include "core/model_export.h"
 
 #include <QString>
+#include <functional>
 
+class QObject;
 class QWidget;
 
 namespace atelier::ui {
@@ -19,11 +21,14 @@ bool canExportModel(const RunData* run, QString* reason = nullptr);
 // The format a file name asks for: .onnx → ONNX, .pt/.pth → TorchScript.
 std::optional<ModelFormat> modelFormatForFile(const QString& path);
 
-// Writes the model to `path` (format from its suffix); returns the error's text, or empty.
-QString exportModelToFile(const RunData& run, const QString& path);
+// Writes the model to `path` (format from its suffix) with atelier-cli export-model in the
+// background (model_cli_job.h says why not here); `done` gets the error's text, or empty.
+void startModelExport(QObject* owner, const RunData& run, const QString& path,
+                      std::function<void(const QString& error)> done);
 
-// Asks where, writes, and reports a failure in a message box; returns the path written, or
-// empty when cancelled or failed.
-QString exportModelWithDialog(QWidget* parent, const RunData& run);
+// Asks where, then writes in the background: a failure gets a message box, a success calls
+// `written` with the path. Nothing happens when the dialog is cancelled.
+void exportModelWithDialog(QWidget* parent, const RunData& run,
+                           std::function<void(const QString& path)> written);
 
 } // namespace atelier::ui

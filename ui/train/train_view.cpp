@@ -254,9 +254,9 @@ QWidget* TrainView::buildRunList()
         const auto selected = selectedRuns();
         if (selected.size() != 1)
             return;
-        const QString written = exportModelWithDialog(this, *selected.front());
-        if (!written.isEmpty())
-            Q_EMIT statusMessage(QStringLiteral("Model written to %1").arg(written));
+        exportModelWithDialog(this, *selected.front(), [this](const QString& path) {
+            Q_EMIT statusMessage(QStringLiteral("Model written to %1").arg(path));
+        });
     });
     m_folderLabel = new QLabel;
     m_folderLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
