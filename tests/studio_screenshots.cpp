@@ -3,7 +3,8 @@
 //   xvfb-run -a -s '-screen 0 1600x1000x24' build/tests/studio_screenshots docs/screenshots
 // With --train it also trains (three MLPs, then cnn_medium: about 3 minutes on 2 cores) and
 // shoots the Train and Evaluate views during and after training. With --runs DIR it shows
-// the run folders in DIR instead (no training) and shoots the Train and Evaluate views in
+// the run folders in DIR instead (no training) and, with --try PICTURES_DIR, the Evaluate
+// view's Your images tab with those pictures; it shoots the Train and Evaluate views in
 // the dark palette. With --search SWEEP_DIR it opens that sweep folder in the Search view
 // (parallel coordinates, a brushed axis, effects, dark); with --quick it runs
 // sweeps/quick.yaml from the Search view (about 2 minutes on 2 cores) and shoots it running
@@ -183,6 +184,12 @@ int main(int argc, char** argv)
         sweepFolder = args.takeAt(at + 1);
         args.removeAt(at);
     }
+    // --try DIR: the pictures in DIR dropped on the Evaluate view of the last of --runs.
+    QString tryFolder;
+    if (const int at = args.indexOf(QStringLiteral("--try")); at > 0 && at + 1 < args.size()) {
+        tryFolder = args.takeAt(at + 1);
+        args.removeAt(at);
+    }
     QString existingRuns;
     if (const int at = args.indexOf(QStringLiteral("--runs")); at > 0 && at + 1 < args.size()) {
         existingRuns = args.takeAt(at + 1);
@@ -234,6 +241,17 @@ int main(int argc, char** argv)
         window.evaluateView()->showCell(6, 0);
         shoot(&window, out + QStringLiteral("/evaluate-view-dark.png"));
         applyTheme(Theme::Light);
+        if (!tryFolder.isEmpty()) {
+            QStringList pictures;
+            for (const QString& name : QDir(tryFolder).entryList(QDir::Files, QDir::Name))
+                pictures << QDir(tryFolder).filePath(name);
+            QEventLoop classified;
+            QObject::connect(window.evaluateView(), &EvaluateView::imagesTried, &classified,
+                             &QEventLoop::quit);
+            window.evaluateView()->tryImages(pictures);
+            classified.exec();
+            shoot(&window, out + QStringLiteral("/evaluate-your-images.png"));
+        }
     }
     if (!sweepFolder.isEmpty())
         shootSearchFolder(window, sweepFolder, out);

@@ -16,9 +16,14 @@ constexpr int kCardWidth = 460;
 constexpr int kCardHeight = 215;
 constexpr int kImageSide = 5 * kModelImageSide; // 140 px: each model pixel a 5×5 square
 
+// One decimal; from 99.5% down, not up, so that a model never reads "100.0%" sure unless it
+// said exactly 1 (as confidenceText() does for the test set's mistakes).
 QString percent(float p)
 {
-    return std::isnan(p) ? QStringLiteral("?") : QString::number(100.0 * p, 'f', 1) + "%";
+    if (!std::isfinite(p))
+        return QStringLiteral("?");
+    const double value = 100.0 * double(p);
+    return QString::number(value >= 99.5 ? std::floor(value * 10) / 10 : value, 'f', 1) + "%";
 }
 
 } // namespace
