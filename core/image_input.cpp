@@ -91,12 +91,12 @@ std::vector<float> resampleAxis(const std::vector<float>& in, int lines, int inL
             if (weight <= 0)
                 continue;
             for (int line = 0; line < lines; ++line) {
-                const std::size_t source = alongRows
-                                               ? std::size_t(line) * std::size_t(inLength) + std::size_t(i)
-                                               : std::size_t(i) * std::size_t(lines) + std::size_t(line);
-                const std::size_t target = alongRows
-                                               ? std::size_t(line) * std::size_t(outLength) + std::size_t(o)
-                                               : std::size_t(o) * std::size_t(lines) + std::size_t(line);
+                const std::size_t source =
+                    alongRows ? std::size_t(line) * std::size_t(inLength) + std::size_t(i)
+                              : std::size_t(i) * std::size_t(lines) + std::size_t(line);
+                const std::size_t target =
+                    alongRows ? std::size_t(line) * std::size_t(outLength) + std::size_t(o)
+                              : std::size_t(o) * std::size_t(lines) + std::size_t(line);
                 out[target] += float(weight) * in[source];
             }
         }

@@ -72,9 +72,10 @@ namespace {
 void refuseRunFolderFile(const std::string& runFolder, const std::string& path)
 {
     static const char* const kRunFiles[] = {
-        "preset.yaml",   "history.csv",     "batch_losses.csv", "layer_stats.csv",
-        "layer_histograms.csv", "confusion.csv", "per_class.csv", "misclassified.csv",
-        "model.pt",      "checkpoint.pt",   "train.lock",       "metrics.json"};
+        "preset.yaml",     "history.csv",          "batch_losses.csv",
+        "layer_stats.csv", "layer_histograms.csv", "confusion.csv",
+        "per_class.csv",   "misclassified.csv",    "model.pt",
+        "checkpoint.pt",   "train.lock",           "metrics.json"};
     const std::size_t slash = path.find_last_of('/');
     const std::string directory = slash == std::string::npos ? "." : path.substr(0, slash + 1);
     const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -100,7 +101,9 @@ std::string exportRunModel(const std::string& runFolder, ModelFormat format,
     const RunRecord run = loadRun(runFolder);
     const std::string path =
         outPath.empty() ? runFolder + "/" + defaultModelFileName(format) : outPath;
-    struct stat info{};
+    struct stat info
+    {
+    };
     if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
         throw InputError(path + ": is a folder; name the model file to write");
     refuseRunFolderFile(runFolder, path);
@@ -114,8 +117,7 @@ std::string exportRunModel(const std::string& runFolder, ModelFormat format,
     runName = runName.substr(runName.find_last_of('/') + 1);
     const ExportMetadata metadata{run.preset.name, readTextFile(runFolder + "/preset.yaml"),
                                   runName, run.metrics.testAccuracy};
-    writeFileAtomically(path,
-                        exportedModelBytes(network, run.metrics.transform, format, metadata));
+    writeFileAtomically(path, exportedModelBytes(network, run.metrics.transform, format, metadata));
     return path;
 }
 

@@ -33,7 +33,7 @@ struct ExportMetadata
 {
     std::string presetName;
     std::string presetYaml; // the run's preset.yaml, stored in the file
-    std::string runName; // the run folder's name, not its path
+    std::string runName;    // the run folder's name, not its path
     double testAccuracy = 0;
 };
 

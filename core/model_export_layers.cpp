@@ -16,8 +16,9 @@ ExportTensor tensorOf(const torch::Tensor& tensor)
     if (!tensor.defined())
         return result;
     // Contiguous in the default order: channels-last kernels come out OIHW, as ONNX wants.
-    const torch::Tensor values =
-        tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous(torch::MemoryFormat::Contiguous);
+    const torch::Tensor values = tensor.detach()
+                                     .to(torch::kCPU, torch::kFloat32)
+                                     .contiguous(torch::MemoryFormat::Contiguous);
     result.shape = values.sizes().vec();
     result.values.assign(values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
     return result;
@@ -28,9 +29,9 @@ ExportTensor tensorOf(const torch::Tensor& tensor)
 torch::Tensor blockTensor(const torch::nn::Sequential& block, const std::string& suffix)
 {
     const auto matches = [&](const std::string& key) {
-        return key == suffix || (key.size() > suffix.size() &&
-                                 key.compare(key.size() - suffix.size() - 1, std::string::npos,
-                                             "." + suffix) == 0);
+        return key == suffix ||
+               (key.size() > suffix.size() &&
+                key.compare(key.size() - suffix.size() - 1, std::string::npos, "." + suffix) == 0);
     };
     for (const auto& parameter : block->named_parameters(true))
         if (matches(parameter.key()))
@@ -63,7 +64,8 @@ std::vector<float> realCellFactors(const ExportedLayer& layer)
     for (std::int64_t oh = 0; oh < outH; ++oh)
         for (std::int64_t ow = 0; ow < outW; ++ow) {
             const std::int64_t rows = covered(oh * spec.stride.h - layer.pad.top, spec.pool.h, inH);
-            const std::int64_t cols = covered(ow * spec.stride.w - layer.pad.left, spec.pool.w, inW);
+            const std::int64_t cols =
+                covered(ow * spec.stride.w - layer.pad.left, spec.pool.w, inW);
             factors.push_back(float(spec.pool.h * spec.pool.w) / float(rows * cols));
         }
     return factors;

@@ -111,8 +111,7 @@ class LayerWriter
 public:
     LayerWriter(GraphBuilder& graph, const ExportedLayer& layer, std::size_t index)
         : g(graph), m_layer(layer), m_prefix("layer" + std::to_string(index + 1) + "_")
-    {
-    }
+    {}
 
     std::string write(std::string x)
     {
@@ -161,10 +160,10 @@ private:
 
     std::string dense(const std::string& x)
     {
-        auto& node = g.node("Gemm",
-                            {x, g.constant(name("weight"), m_layer.weight),
-                             biasOrZeros(m_layer.spec.units)},
-                            name("dense"));
+        auto& node =
+            g.node("Gemm",
+                   {x, g.constant(name("weight"), m_layer.weight), biasOrZeros(m_layer.spec.units)},
+                   name("dense"));
         GraphBuilder::attribute(node, "transB", std::int64_t(1));
         return name("dense");
     }
@@ -192,10 +191,9 @@ private:
         const LayerSpec& spec = m_layer.spec;
         if (!m_layer.pad.symmetric())
             x = explicitPad(x, 0.0f);
-        auto& node = g.node("Conv",
-                            {x, g.constant(name("weight"), m_layer.weight),
-                             biasOrZeros(spec.filters)},
-                            name("conv"));
+        auto& node = g.node(
+            "Conv", {x, g.constant(name("weight"), m_layer.weight), biasOrZeros(spec.filters)},
+            name("conv"));
         GraphBuilder::attribute(node, "kernel_shape", {spec.kernel.h, spec.kernel.w});
         GraphBuilder::attribute(node, "strides", {spec.stride.h, spec.stride.w});
         GraphBuilder::attribute(node, "dilations", {spec.dilation.h, spec.dilation.w});
@@ -258,8 +256,7 @@ private:
             GraphBuilder::attribute(g.node("Elu", {x}, name("elu")), "alpha", 1.0f);
             return name("elu");
         case ActivationKind::LeakyRelu:
-            GraphBuilder::attribute(g.node("LeakyRelu", {x}, name("leaky_relu")), "alpha",
-                                    0.01f);
+            GraphBuilder::attribute(g.node("LeakyRelu", {x}, name("leaky_relu")), "alpha", 0.01f);
             return name("leaky_relu");
         case ActivationKind::Linear:
         case ActivationKind::Softmax: // the graph's final softmax
@@ -298,9 +295,10 @@ std::string onnxModelBytes(const ExportedModel& model)
     describeValue(*graph.add_input(), "pixels", exportedImageShape());
     GraphBuilder g(graph);
     g.node("Mul", {"pixels", g.constant("input_scale", {}, {model.inputScale})}, "input_scaled");
-    std::string x = g.node("Add", {"input_scaled", g.constant("input_shift", {}, {model.inputShift})},
-                           "input_normalized")
-                        .output(0);
+    std::string x =
+        g.node("Add", {"input_scaled", g.constant("input_shift", {}, {model.inputShift})},
+               "input_normalized")
+            .output(0);
     if (model.networkInput.size() == 1) { // an MLP reads the image as one row of 784 values
         GraphBuilder::attribute(g.node("Flatten", {x}, "input_flat"), "axis", std::int64_t(1));
         x = "input_flat";
@@ -309,8 +307,7 @@ std::string onnxModelBytes(const ExportedModel& model)
         x = LayerWriter(g, model.layers[i], i).write(x);
     std::vector<std::int64_t> outputDims = model.layers.back().output.dims;
     if (model.probabilities) {
-        GraphBuilder::attribute(g.node("Softmax", {x}, "probabilities"), "axis",
-                                std::int64_t(1));
+        GraphBuilder::attribute(g.node("Softmax", {x}, "probabilities"), "axis", std::int64_t(1));
     } else {
         g.node("Identity", {x}, "probabilities");
     }

@@ -25,8 +25,7 @@ struct RunClassifier::State
 
 RunClassifier::RunClassifier(const std::string& runFolder)
     : m_state(std::make_unique<State>(loadRun(runFolder)))
-{
-}
+{}
 
 RunClassifier::~RunClassifier() = default;
 RunClassifier::RunClassifier(RunClassifier&&) noexcept = default;
@@ -45,13 +44,12 @@ std::vector<ClassProbabilities> RunClassifier::classify(const std::vector<Prepar
     for (const PreparedImage& image : images)
         set.pixels.insert(set.pixels.end(), image.pixels.begin(), image.pixels.end());
     set.labels.assign(images.size(), 0); // unused: nothing is scored
-    const std::vector<float> flat = classProbabilities(
-        m_state->network, set, allIndices(images.size()), m_state->run.metrics.transform,
-        m_state->cpu);
+    const std::vector<float> flat =
+        classProbabilities(m_state->network, set, allIndices(images.size()),
+                           m_state->run.metrics.transform, m_state->cpu);
     std::vector<ClassProbabilities> result(images.size());
     for (std::size_t i = 0; i < images.size(); ++i)
-        std::copy_n(flat.begin() + std::ptrdiff_t(i * kNumClasses), kNumClasses,
-                    result[i].begin());
+        std::copy_n(flat.begin() + std::ptrdiff_t(i * kNumClasses), kNumClasses, result[i].begin());
     return result;
 }
 

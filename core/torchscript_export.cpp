@@ -87,9 +87,8 @@ public:
                  ", False, False)");
             if (asymmetric) {
                 const auto& out = layer.output.dims;
-                const torch::Tensor factors =
-                    torch::tensor(realCellFactors(layer), torch::kFloat32)
-                        .reshape({1, 1, out[1], out[2]});
+                const torch::Tensor factors = torch::tensor(realCellFactors(layer), torch::kFloat32)
+                                                  .reshape({1, 1, out[1], out[2]});
                 line("x = x * " + buffer(prefix + "real_cells", factors));
             }
             break;
@@ -97,8 +96,8 @@ public:
             line("x = torch.batch_norm(x, " + buffer(prefix + "gamma", tensorFrom(layer.weight)) +
                  ", " + buffer(prefix + "beta", tensorFrom(layer.bias)) + ", " +
                  buffer(prefix + "mean", tensorFrom(layer.runningMean)) + ", " +
-                 buffer(prefix + "variance", tensorFrom(layer.runningVariance)) +
-                 ", False, 0.0, " + literal(layer.spec.epsilon) + ", False)");
+                 buffer(prefix + "variance", tensorFrom(layer.runningVariance)) + ", False, 0.0, " +
+                 literal(layer.spec.epsilon) + ", False)");
             break;
         case LayerType::Flatten:
             line("x = torch.flatten(x, 1)");

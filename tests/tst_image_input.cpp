@@ -54,7 +54,8 @@ std::string pngChunk(const std::string& type, const std::string& data)
     for (int shift = 24; shift >= 0; shift -= 8)
         chunk += char((data.size() >> shift) & 0xff);
     const std::string body = type + data;
-    const quint32 crc = quint32(crc32(0, reinterpret_cast<const Bytef*>(body.data()), uInt(body.size())));
+    const quint32 crc =
+        quint32(crc32(0, reinterpret_cast<const Bytef*>(body.data()), uInt(body.size())));
     chunk += body;
     for (int shift = 24; shift >= 0; shift -= 8)
         chunk += char((crc >> shift) & 0xff);
@@ -147,11 +148,13 @@ private Q_SLOTS:
     void aBlankPictureGivesABlankImage()
     {
         const PreparedImage black = prepareGreyImage(std::vector<std::uint8_t>(50 * 40, 0), 50, 40);
-        QVERIFY(std::all_of(black.pixels.begin(), black.pixels.end(), [](auto v) { return v == 0; }));
+        QVERIFY(
+            std::all_of(black.pixels.begin(), black.pixels.end(), [](auto v) { return v == 0; }));
         const PreparedImage white =
             prepareGreyImage(std::vector<std::uint8_t>(3 * 1, 255), 3, 1); // negated: black
         QVERIFY(white.inverted);
-        QVERIFY(std::all_of(white.pixels.begin(), white.pixels.end(), [](auto v) { return v == 0; }));
+        QVERIFY(
+            std::all_of(white.pixels.begin(), white.pixels.end(), [](auto v) { return v == 0; }));
     }
 
     void everyFormatAndColourKindDecodes_data()
@@ -159,8 +162,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("format");
         QTest::addColumn<int>("imageFormat");
         for (const char* format : {"PNG", "JPEG", "BMP"})
-            for (QImage::Format kind : {QImage::Format_Grayscale8, QImage::Format_RGB32,
-                                        QImage::Format_ARGB32})
+            for (QImage::Format kind :
+                 {QImage::Format_Grayscale8, QImage::Format_RGB32, QImage::Format_ARGB32})
                 QTest::addRow("%s %d", format, int(kind)) << QString(format) << int(kind);
     }
 
@@ -247,7 +250,8 @@ private Q_SLOTS:
         row("bmp cut", bmp.substr(0, bmp.size() / 2), "truncated");
         row("bmp header only", bmp.substr(0, 20), "truncated");
         row("too wide", pngHeaderOnly(20000, 10), "20000×10 pixels is larger than Atelier decodes");
-        row("too many pixels", pngHeaderOnly(9000, 9000), "at most 16384 pixels a side and 50.0 MP");
+        row("too many pixels", pngHeaderOnly(9000, 9000),
+            "at most 16384 pixels a side and 50.0 MP");
         row("zero size", pngHeaderOnly(0, 0), "not a readable image");
         // Found by tests/fuzz: BMP headers whose size the decoder reads otherwise than the
         // header check did (zero height, a top-down height of millions of rows).

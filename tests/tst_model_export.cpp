@@ -191,8 +191,7 @@ void ModelExportTest::initTestCase()
         m_runs[name] = run;
         for (const char* format : {"onnx", "torchscript"}) {
             const QString file = path(name + (QString(format) == "onnx" ? ".onnx" : ".pt"));
-            const auto exported =
-                runCli({"export-model", run, "--format", format, "--out", file});
+            const auto exported = runCli({"export-model", run, "--format", format, "--out", file});
             QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
             QVERIFY(exported.out.contains(file));
         }
@@ -200,9 +199,9 @@ void ModelExportTest::initTestCase()
         const RunRecord record = loadRun(run.toStdString());
         Network network(record.preset.model, record.preset.training.seed);
         loadWeights(network, weightsPath(run.toStdString()));
-        m_atelier[name] = classProbabilities(network, m_data->test,
-                                             allIndices(std::size_t(m_data->test.count)),
-                                             record.metrics.transform, cpu);
+        m_atelier[name] =
+            classProbabilities(network, m_data->test, allIndices(std::size_t(m_data->test.count)),
+                               record.metrics.transform, cpu);
         writeFile(path(name + ".expected"),
                   QByteArray(reinterpret_cast<const char*>(m_atelier[name].data()),
                              int(m_atelier[name].size() * sizeof(float))));
@@ -253,8 +252,8 @@ void ModelExportTest::initTestCase()
                 .arg(r["max_difference"].toDouble())
                 .arg(r["accuracy"].toDouble());
         };
-        qInfo().noquote() << report["name"].toString() << "OpenCV:"
-                          << figures(report["onnx"]["opencv"].toObject())
+        qInfo().noquote() << report["name"].toString()
+                          << "OpenCV:" << figures(report["onnx"]["opencv"].toObject())
                           << "| PyTorch:" << figures(report["torchscript"]["torch"].toObject());
     }
     QCOMPARE(m_reports.size(), int(std::size(kCases)));
@@ -337,9 +336,8 @@ void ModelExportTest::everyLayerComputesAsInAtelier()
         QVERIFY2(values[layer].isDouble(), qPrintable(layer + ": " + values[layer].toString()));
         QVERIFY2(values[layer].toDouble() <= 1e-4,
                  qPrintable(QString("%1 (%2): relative difference %3")
-                                .arg(layer,
-                                     QString::fromStdString(
-                                         layerTypeName(run.preset.model.layers[i].type)))
+                                .arg(layer, QString::fromStdString(
+                                                layerTypeName(run.preset.model.layers[i].type)))
                                 .arg(values[layer].toDouble())));
     }
 }
@@ -391,9 +389,8 @@ void ModelExportTest::exportRefusesBadRunsAndPaths()
     const QByteArray weights = readFile(run + "/model.pt");
     refused({"export-model", run, "--format", "torchscript", "--out", run + "/model.pt"},
             "is the run's own model.pt");
-    refused({"export-model", run, "--format", "onnx", "--out", run + "/../" +
-                                                             QFileInfo(run).fileName() +
-                                                             "/metrics.json"},
+    refused({"export-model", run, "--format", "onnx", "--out",
+             run + "/../" + QFileInfo(run).fileName() + "/metrics.json"},
             "is the run's own metrics.json");
     QCOMPARE(readFile(run + "/model.pt"), weights);
     refused({"export-model", path("not-there"), "--format", "onnx"}, "not-there");
@@ -426,8 +423,8 @@ void ModelExportTest::predictPreparesAnInvertedEnlargedCopy()
     // Test image 3 spans all 28 rows: its 3× copy is fitted back at exactly 1/3, so the
     // documented steps give the original's garment (its non-background box) centred.
     const int index = 3;
-    QImage copy = testImage(m_data->test, index).scaled(84, 84, Qt::IgnoreAspectRatio,
-                                                        Qt::FastTransformation);
+    QImage copy = testImage(m_data->test, index)
+                      .scaled(84, 84, Qt::IgnoreAspectRatio, Qt::FastTransformation);
     copy.invertPixels();
     // Dark on a wider white canvas: negated, and the margins cut.
     QImage canvas(160, 120, QImage::Format_RGB32);
@@ -469,8 +466,11 @@ void ModelExportTest::predictRefusesHostileFiles()
 {
     const QString run = m_runs["mlp"];
     QVERIFY(testImage(m_data->test, 3).save(path("good.png")));
-    QVERIFY(testImage(m_data->test, 3).convertToFormat(QImage::Format_RGB32).save(path("good.jpg"), "JPEG", 95));
-    QVERIFY(testImage(m_data->test, 3).convertToFormat(QImage::Format_RGB32).save(path("good.bmp")));
+    QVERIFY(testImage(m_data->test, 3)
+                .convertToFormat(QImage::Format_RGB32)
+                .save(path("good.jpg"), "JPEG", 95));
+    QVERIFY(
+        testImage(m_data->test, 3).convertToFormat(QImage::Format_RGB32).save(path("good.bmp")));
     const QByteArray png = readFile(path("good.png")), jpeg = readFile(path("good.jpg")),
                      bmp = readFile(path("good.bmp"));
     writeFile(path("empty.png"), {});

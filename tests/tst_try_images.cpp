@@ -53,9 +53,9 @@ private:
 
 QString TryImagesTest::train(const QString& preset, const QString& limit)
 {
-    const auto result = test::runCli({"train", ATELIER_PRESETS_DIR "/" + preset + ".yaml",
-                                      "--epochs", "1", "--limit", limit, "--out", path("runs"),
-                                      "--no-layer-stats", "-q"});
+    const auto result =
+        test::runCli({"train", ATELIER_PRESETS_DIR "/" + preset + ".yaml", "--epochs", "1",
+                      "--limit", limit, "--out", path("runs"), "--no-layer-stats", "-q"});
     if (result.exitCode != 0)
         qWarning() << result.err;
     return test::valueOf(result.out, "run");
@@ -136,8 +136,8 @@ void TryImagesTest::droppedImagesShowTheirProbabilities()
         for (int c = 0; c < kNumClasses; ++c)
             QCOMPARE(trials[i].probabilities[std::size_t(c)], expected[i][std::size_t(c)]);
     const auto cli = test::runCli({"predict", m_mlpRun, path("garment0.png")});
-    QVERIFY(cli.out.contains(QString::number(100.0 * expected[0][std::size_t(trials[0].topClass())],
-                                             'f', 2)));
+    QVERIFY(cli.out.contains(
+        QString::number(100.0 * expected[0][std::size_t(trials[0].topClass())], 'f', 2)));
 
     const QString csv = m_view->trialsFigure()->toCsv();
     QCOMPARE(csv.count('\n'), 3);

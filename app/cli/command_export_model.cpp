@@ -23,9 +23,8 @@ int runExportModel(const ExportModelOptions& options)
     const ModelFormat format = *modelFormatFromName(options.format);
     const std::string path = exportRunModel(options.folder, format, options.out);
     std::printf("Wrote %s (%s%s)\n", path.c_str(), modelFormatName(format).c_str(),
-                format == ModelFormat::Onnx
-                    ? (", opset " + std::to_string(kOnnxOpset)).c_str()
-                    : "");
+                format == ModelFormat::Onnx ? (", opset " + std::to_string(kOnnxOpset)).c_str()
+                                            : "");
     std::printf("Input: N×1×28×28 pixels in 0..1, white garment on black; output: N×10 class "
                 "probabilities.\n");
     return kExitOk;

@@ -8,9 +8,9 @@
 #include "core/text_format.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <numeric>
 
 namespace atelier::cli {
@@ -34,13 +34,13 @@ void printJson(const std::string& path, const PreparedImage& image, const ClassP
                            {"negated", image.inverted},
                            {"unchanged", image.unchanged},
                            {"probabilities", p}};
-    std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::printf("%s\n",
+                line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
 std::string preparationNote(const PreparedImage& image)
 {
-    std::string note =
-        std::to_string(image.sourceWidth) + "×" + std::to_string(image.sourceHeight);
+    std::string note = std::to_string(image.sourceWidth) + "×" + std::to_string(image.sourceHeight);
     if (image.unchanged)
         return note + ", used as it is";
     return note + (image.inverted ? ", light background negated" : ", dark background");
@@ -63,9 +63,8 @@ int runPredict(const PredictOptions& options)
         }
         std::vector<int> order(kNumClasses);
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-            return p[std::size_t(a)] > p[std::size_t(b)];
-        });
+        std::stable_sort(order.begin(), order.end(),
+                         [&](int a, int b) { return p[std::size_t(a)] > p[std::size_t(b)]; });
         std::printf("%s (%s)\n", options.images[i].c_str(), preparationNote(prepared[i]).c_str());
         for (int rank = 0; rank < options.top; ++rank) {
             const auto c = std::size_t(order[std::size_t(rank)]);

@@ -19,9 +19,9 @@ int main(int argc, char** argv)
         "Print the version, the LibTorch version and the devices, and exit");
 
     const std::vector<cli::Command> commands = {
-        cli::addDataCommand(app),  cli::addSummaryCommand(app), cli::addTrainCommand(app),
-        cli::addEvalCommand(app),  cli::addExportCommand(app),  cli::addReportCommand(app),
-        cli::addSweepCommand(app), cli::addLabCommand(app),     cli::addExportModelCommand(app),
+        cli::addDataCommand(app),   cli::addSummaryCommand(app), cli::addTrainCommand(app),
+        cli::addEvalCommand(app),   cli::addExportCommand(app),  cli::addReportCommand(app),
+        cli::addSweepCommand(app),  cli::addLabCommand(app),     cli::addExportModelCommand(app),
         cli::addPredictCommand(app)};
 
     // CLI11 reports a misspelt command as "a subcommand is required"; name it instead.

@@ -26,12 +26,12 @@ struct ExportTensor
 struct ExportedLayer
 {
     LayerSpec spec;
-    TensorShape input;  // without the batch dimension
+    TensorShape input; // without the batch dimension
     TensorShape output;
-    PadAmounts pad;     // "same" padding of convolutions and pooling
+    PadAmounts pad; // "same" padding of convolutions and pooling
     // Dense: units × inputs; Conv2D: filters × channels × kh × kw; BatchNorm: gamma.
     ExportTensor weight;
-    ExportTensor bias;  // BatchNorm: beta
+    ExportTensor bias;                         // BatchNorm: beta
     ExportTensor runningMean, runningVariance; // BatchNorm only
 };
 

@@ -8,9 +8,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     try {
-        const atelier::PreparedImage image =
-            atelier::prepareImageBytes(std::string(reinterpret_cast<const char*>(data), size),
-                                       "fuzz");
+        const atelier::PreparedImage image = atelier::prepareImageBytes(
+            std::string(reinterpret_cast<const char*>(data), size), "fuzz");
         // Whatever is accepted has a real size within the documented bounds.
         if (image.sourceWidth <= 0 || image.sourceHeight <= 0 ||
             image.sourceWidth > atelier::kMaxImageSide ||

@@ -4,7 +4,6 @@
 // `atelier-cli predict --json` classifies the readable ones (model_cli_job.h says why in
 // another process); the figure shows the result when it arrives.
 #include "ui/evaluate/evaluate_view.h"
-
 #include "ui/evaluate/image_trials_figure.h"
 #include "ui/evaluate/model_cli_job.h"
 #include "ui/evaluate/model_export_dialog.h"
@@ -170,39 +169,38 @@ void EvaluateView::classifyTriedImages()
     const QString folder = m_run->folder;
     const QString modelName = m_run->name;
     auto* watcher = new QFutureWatcher<PreparedFiles>(this);
-    connect(watcher, &QFutureWatcher<PreparedFiles>::finished, this,
-            [this, watcher, request, folder, modelName] {
-                watcher->deleteLater();
-                if (request != m_trialRequest)
-                    return; // another run or more images were asked for meanwhile
-                auto prepared = std::make_shared<PreparedFiles>(watcher->result());
-                // Files that cannot be read are not tried again with the next run's model.
-                for (const QString& path : prepared->unreadable)
-                    m_triedPaths.removeAll(path);
-                if (prepared->trials.empty()) {
-                    showTriedImages({}, modelName, prepared->problems);
-                    return;
-                }
-                QStringList arguments = {QStringLiteral("predict"), folder,
-                                         QStringLiteral("--json")};
-                for (const ImageTrial& trial : prepared->trials)
-                    arguments << trial.path;
-                runCliJob(this, arguments,
-                          [this, prepared, request, modelName](const CliOutcome& outcome) {
-                              if (request != m_trialRequest)
-                                  return;
-                              QStringList problems = prepared->problems;
-                              if (!outcome.ok || !readProbabilities(outcome.out, prepared->trials)) {
-                                  problems.prepend(
-                                      QStringLiteral("the model of %1 could not be used: %2")
-                                          .arg(modelName, outcome.ok ? QStringLiteral(
-                                                                           "unexpected output")
-                                                                     : outcome.message));
-                                  prepared->trials.clear();
-                              }
-                              showTriedImages(std::move(prepared->trials), modelName, problems);
-                          });
-            });
+    connect(
+        watcher, &QFutureWatcher<PreparedFiles>::finished, this,
+        [this, watcher, request, folder, modelName] {
+            watcher->deleteLater();
+            if (request != m_trialRequest)
+                return; // another run or more images were asked for meanwhile
+            auto prepared = std::make_shared<PreparedFiles>(watcher->result());
+            // Files that cannot be read are not tried again with the next run's model.
+            for (const QString& path : prepared->unreadable)
+                m_triedPaths.removeAll(path);
+            if (prepared->trials.empty()) {
+                showTriedImages({}, modelName, prepared->problems);
+                return;
+            }
+            QStringList arguments = {QStringLiteral("predict"), folder, QStringLiteral("--json")};
+            for (const ImageTrial& trial : prepared->trials)
+                arguments << trial.path;
+            runCliJob(
+                this, arguments, [this, prepared, request, modelName](const CliOutcome& outcome) {
+                    if (request != m_trialRequest)
+                        return;
+                    QStringList problems = prepared->problems;
+                    if (!outcome.ok || !readProbabilities(outcome.out, prepared->trials)) {
+                        problems.prepend(
+                            QStringLiteral("the model of %1 could not be used: %2")
+                                .arg(modelName, outcome.ok ? QStringLiteral("unexpected output")
+                                                           : outcome.message));
+                        prepared->trials.clear();
+                    }
+                    showTriedImages(std::move(prepared->trials), modelName, problems);
+                });
+        });
     watcher->setFuture(QtConcurrent::run(prepareFiles, m_triedPaths));
 }
 

@@ -79,11 +79,11 @@ void ImageTrialsFigure::renderFigure(QPainter* painter, const QRectF& target)
     const double cardsTop = summary.bottom() + 8;
     if (m_trials.empty()) {
         p.setPen(colors.color(QPalette::PlaceholderText));
-        p.drawText(QRectF(target.left() + 12, cardsTop, target.width() - 24,
-                          target.bottom() - cardsTop),
-                   Qt::AlignCenter | Qt::TextWordWrap,
-                   QStringLiteral("Drop PNG, JPEG or BMP images here, or use Try Images…, to see "
-                                  "what this model makes of them."));
+        p.drawText(
+            QRectF(target.left() + 12, cardsTop, target.width() - 24, target.bottom() - cardsTop),
+            Qt::AlignCenter | Qt::TextWordWrap,
+            QStringLiteral("Drop PNG, JPEG or BMP images here, or use Try Images…, to see "
+                           "what this model makes of them."));
         p.restore();
         return;
     }
@@ -101,8 +101,8 @@ void ImageTrialsFigure::renderFigure(QPainter* painter, const QRectF& target)
         p.setBrush(Qt::NoBrush);
         p.drawRect(card);
         // Name and how it was prepared.
-        const QString name = metrics.elidedText(QFileInfo(trial.path).fileName(), Qt::ElideMiddle,
-                                                kCardWidth - 16);
+        const QString name =
+            metrics.elidedText(QFileInfo(trial.path).fileName(), Qt::ElideMiddle, kCardWidth - 16);
         const PreparedImage& image = trial.image;
         const QString note =
             QStringLiteral("%1×%2, ").arg(image.sourceWidth).arg(image.sourceHeight) +
@@ -114,8 +114,7 @@ void ImageTrialsFigure::renderFigure(QPainter* painter, const QRectF& target)
         p.drawText(QRectF(card.left() + 8, card.top() + 4, card.width() - 16, line), name);
         p.setFont(font);
         p.setPen(colors.color(QPalette::PlaceholderText));
-        p.drawText(QRectF(card.left() + 8, card.top() + 4 + line, card.width() - 16, line),
-                   note);
+        p.drawText(QRectF(card.left() + 8, card.top() + 4 + line, card.width() - 16, line), note);
         // The model's view, square pixels.
         const QRectF picture(card.left() + 8, card.top() + 12 + 2 * line, kImageSide, kImageSide);
         const QImage view(image.pixels.data(), kModelImageSide, kModelImageSide, kModelImageSide,

@@ -20,33 +20,33 @@ void runCliJob(QObject* owner, const QStringList& arguments,
         process->deleteLater();
         done(outcome);
     };
-    QObject::connect(process, &QProcess::finished, owner,
-                     [process, report](int exitCode, QProcess::ExitStatus how) {
-                         CliOutcome outcome;
-                         outcome.ok = how == QProcess::NormalExit && exitCode == 0;
-                         outcome.out = QString::fromUtf8(process->readAllStandardOutput());
-                         QStringList lines = QString::fromUtf8(process->readAllStandardError())
-                                                 .trimmed()
-                                                 .split('\n');
-                         lines.removeIf([](const QString& line) {
-                             return line.isEmpty() ||
-                                    line.startsWith(QStringLiteral("QStandardPaths"));
-                         });
-                         // "atelier-cli: " starts every error line; the studio names itself.
-                         for (QString& line : lines)
-                             if (line.startsWith(QStringLiteral("atelier-cli: ")))
-                                 line.remove(0, 13);
-                         outcome.message = lines.join('\n');
-                         if (!outcome.ok && outcome.message.isEmpty())
-                             outcome.message =
-                                 QStringLiteral("atelier-cli stopped (exit code %1)").arg(exitCode);
-                         report(outcome);
-                     });
+    QObject::connect(
+        process, &QProcess::finished, owner,
+        [process, report](int exitCode, QProcess::ExitStatus how) {
+            CliOutcome outcome;
+            outcome.ok = how == QProcess::NormalExit && exitCode == 0;
+            outcome.out = QString::fromUtf8(process->readAllStandardOutput());
+            QStringList lines =
+                QString::fromUtf8(process->readAllStandardError()).trimmed().split('\n');
+            lines.removeIf([](const QString& line) {
+                return line.isEmpty() || line.startsWith(QStringLiteral("QStandardPaths"));
+            });
+            // "atelier-cli: " starts every error line; the studio names itself.
+            for (QString& line : lines)
+                if (line.startsWith(QStringLiteral("atelier-cli: ")))
+                    line.remove(0, 13);
+            outcome.message = lines.join('\n');
+            if (!outcome.ok && outcome.message.isEmpty())
+                outcome.message =
+                    QStringLiteral("atelier-cli stopped (exit code %1)").arg(exitCode);
+            report(outcome);
+        });
     QObject::connect(process, &QProcess::errorOccurred, owner,
                      [process, report](QProcess::ProcessError error) {
                          if (error != QProcess::FailedToStart) // finished() follows
                              return;
-                         report({false, {},
+                         report({false,
+                                 {},
                                  QStringLiteral("Cannot start %1: %2")
                                      .arg(process->program(), process->errorString())});
                      });

@@ -50,10 +50,11 @@ void startModelExport(QObject* owner, const RunData& run, const QString& path,
         done(QStringLiteral("%1: name the file .onnx (ONNX) or .pt (TorchScript)").arg(path));
         return;
     }
-    runCliJob(owner,
-              {QStringLiteral("export-model"), run.folder, QStringLiteral("--format"),
-               QString::fromStdString(modelFormatName(*format)), QStringLiteral("--out"), path},
-              [done](const CliOutcome& outcome) { done(outcome.ok ? QString() : outcome.message); });
+    runCliJob(
+        owner,
+        {QStringLiteral("export-model"), run.folder, QStringLiteral("--format"),
+         QString::fromStdString(modelFormatName(*format)), QStringLiteral("--out"), path},
+        [done](const CliOutcome& outcome) { done(outcome.ok ? QString() : outcome.message); });
 }
 
 void exportModelWithDialog(QWidget* parent, const RunData& run,
@@ -61,8 +62,9 @@ void exportModelWithDialog(QWidget* parent, const RunData& run,
 {
     const bool onnx = modelFormatAvailable(ModelFormat::Onnx);
     QString filter = onnx ? kOnnxFilter : kTorchScriptFilter;
-    const QString suggested = QDir(run.folder).filePath(QString::fromStdString(
-        defaultModelFileName(onnx ? ModelFormat::Onnx : ModelFormat::TorchScript)));
+    const QString suggested = QDir(run.folder)
+                                  .filePath(QString::fromStdString(defaultModelFileName(
+                                      onnx ? ModelFormat::Onnx : ModelFormat::TorchScript)));
     QString path = QFileDialog::getSaveFileName(
         parent, QStringLiteral("Export Model of %1").arg(run.name), suggested,
         onnx ? kOnnxFilter + QStringLiteral(";;") + kTorchScriptFilter : kTorchScriptFilter,
