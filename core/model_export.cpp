@@ -101,9 +101,7 @@ std::string exportRunModel(const std::string& runFolder, ModelFormat format,
     const RunRecord run = loadRun(runFolder);
     const std::string path =
         outPath.empty() ? runFolder + "/" + defaultModelFileName(format) : outPath;
-    struct stat info
-    {
-    };
+    struct stat info = {};
     if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
         throw InputError(path + ": is a folder; name the model file to write");
     refuseRunFolderFile(runFolder, path);
