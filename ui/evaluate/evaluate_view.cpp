@@ -42,9 +42,7 @@ EvaluateView::EvaluateView(DatasetController* data, QWidget* parent) : QWidget(p
     m_headline->setTextFormat(Qt::RichText);
     m_percent = new QCheckBox(QStringLiteral("Row percentages"));
     m_percent->setToolTip(QStringLiteral("Each row as a share of its true class's images"));
-    m_tryImages = new QPushButton(QStringLiteral("Try Images…"));
-    m_tryImages->setToolTip(QStringLiteral("Show this model your own pictures (PNG, JPEG, BMP); "
-                                           "you can also drop them on this view"));
+    m_tryImages = new QPushButton(QStringLiteral("Try Images…")); // tooltips: updateModelButtons
     m_exportModel = new QPushButton(QStringLiteral("Export Model…"));
     top->addWidget(m_headline, 1);
     top->addWidget(m_percent);
