@@ -3,6 +3,7 @@
 // suite, so that CI also runs it under ASan and UBSan: this is where hostile bytes arrive.
 #include "core/errors.h"
 #include "core/image_input.h"
+#include "support/png_bytes.h"
 
 #include <QBuffer>
 #include <QImage>
@@ -10,6 +11,8 @@
 #include <zlib.h>
 
 using namespace atelier;
+using atelier::test::pngChunk;
+using atelier::test::pngHeaderOnly;
 
 namespace {
 
@@ -22,22 +25,6 @@ std::string encoded(const QImage& image, const char* format, int quality = -1)
     return bytes.toStdString();
 }
 
-// A PNG whose header declares `width` × `height` (valid CRC) and holds no pixels.
-std::string pngHeaderOnly(quint32 width, quint32 height)
-{
-    std::string chunk = "IHDR";
-    for (quint32 v : {width, height})
-        for (int shift = 24; shift >= 0; shift -= 8)
-            chunk += char((v >> shift) & 0xff);
-    chunk += std::string("\x08\x00\x00\x00\x00", 5);
-    std::string png("\x89PNG\r\n\x1a\n\x00\x00\x00\x0d", 12);
-    png += chunk;
-    const quint32 crc = quint32(crc32(0, reinterpret_cast<const Bytef*>(chunk.data()), 17));
-    for (int shift = 24; shift >= 0; shift -= 8)
-        png += char((crc >> shift) & 0xff);
-    return png;
-}
-
 QString refusal(const std::string& bytes)
 {
     try {
@@ -46,20 +33,6 @@ QString refusal(const std::string& bytes)
         return QString::fromStdString(e.what());
     }
     return {};
-}
-
-std::string pngChunk(const std::string& type, const std::string& data)
-{
-    std::string chunk;
-    for (int shift = 24; shift >= 0; shift -= 8)
-        chunk += char((data.size() >> shift) & 0xff);
-    const std::string body = type + data;
-    const quint32 crc =
-        quint32(crc32(0, reinterpret_cast<const Bytef*>(body.data()), uInt(body.size())));
-    chunk += body;
-    for (int shift = 24; shift >= 0; shift -= 8)
-        chunk += char((crc >> shift) & 0xff);
-    return chunk;
 }
 
 // A 1×1 grey PNG whose pixel data inflates to 8 MB: tiny on disk, huge when unpacked.

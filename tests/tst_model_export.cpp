@@ -13,6 +13,7 @@
 #include "core/run_folder.h"
 #include "core/weights.h"
 #include "support/cli_runner.h"
+#include "support/png_bytes.h"
 #include "support/training_fixture.h"
 
 #include <QDir>
@@ -25,7 +26,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <zlib.h>
 
 using namespace atelier;
 using atelier::test::runCli;
@@ -106,23 +106,6 @@ QByteArray readFile(const QString& path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// A PNG that declares `width` × `height` (valid signature and header CRC) but holds no pixels:
-// what a decompression bomb looks like to a decoder that trusts the header.
-QByteArray pngHeaderOnly(quint32 width, quint32 height)
-{
-    QByteArray chunk("IHDR");
-    for (quint32 v : {width, height})
-        for (int shift = 24; shift >= 0; shift -= 8)
-            chunk.append(char((v >> shift) & 0xff));
-    chunk.append("\x08\x00\x00\x00\x00", 5); // 8-bit grey
-    QByteArray png("\x89PNG\r\n\x1a\n", 8);
-    png.append("\x00\x00\x00\x0d", 4).append(chunk);
-    const quint32 crc = quint32(crc32(0, reinterpret_cast<const Bytef*>(chunk.data()), 17));
-    for (int shift = 24; shift >= 0; shift -= 8)
-        png.append(char((crc >> shift) & 0xff));
-    return png;
 }
 
 QImage testImage(const ImageSet& set, int index)
@@ -478,8 +461,9 @@ void ModelExportTest::predictRefusesHostileFiles()
     writeFile(path("cut.png"), png.left(png.size() / 2));
     writeFile(path("cut.jpg"), jpeg.left(jpeg.size() * 2 / 3));
     writeFile(path("cut.bmp"), bmp.left(bmp.size() / 2));
-    writeFile(path("huge.png"), pngHeaderOnly(20000, 20000));
-    writeFile(path("many-pixels.png"), pngHeaderOnly(12000, 12000));
+    writeFile(path("huge.png"), QByteArray::fromStdString(test::pngHeaderOnly(20000, 20000)));
+    writeFile(path("many-pixels.png"),
+              QByteArray::fromStdString(test::pngHeaderOnly(12000, 12000)));
     writeFile(path("gif.gif"), "GIF89a\x01\x00\x01\x00\x00\x00\x00;");
     QDir().mkpath(path("folder.png"));
 
