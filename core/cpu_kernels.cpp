@@ -123,6 +123,18 @@ pool::Geometry poolGeometry(const torch::Tensor& x, const TilingMaxPoolSpec& spe
     return g;
 }
 
+// Calls `work(source, target)` with the two tensors' elements as the kernel takes them:
+// float, or bfloat16 as its bits.
+template <typename Work>
+void withElements(const torch::Tensor& source, torch::Tensor& target, Work work)
+{
+    if (source.scalar_type() == torch::kBFloat16)
+        work(reinterpret_cast<const std::uint16_t*>(source.data_ptr<at::BFloat16>()),
+             reinterpret_cast<std::uint16_t*>(target.data_ptr<at::BFloat16>()));
+    else
+        work(source.data_ptr<float>(), target.data_ptr<float>());
+}
+
 // Output rows (over all images) per parallel task: about 32 KB of input each at 28×28×32.
 constexpr std::int64_t kPoolRowsPerTask = 4;
 
@@ -140,17 +152,18 @@ struct TilingMaxPoolFunction : torch::autograd::Function<TilingMaxPoolFunction>
         torch::Tensor out = torch::empty({count, g.channels, g.outHeight, g.outWidth}, layout);
         torch::Tensor winners =
             torch::empty({count, g.channels, g.outHeight, g.outWidth}, layout.dtype(torch::kUInt8));
-        const float* source = in.data_ptr<float>();
-        float* target = out.data_ptr<float>();
         std::uint8_t* places = winners.data_ptr<std::uint8_t>();
-        at::parallel_for(0, count * g.outHeight, kPoolRowsPerTask,
-                         [&](std::int64_t begin, std::int64_t end) {
-                             pool::forward(source, g, begin, end, relu, target, places);
-                         });
+        withElements(in, out, [&](const auto* source, auto* target) {
+            at::parallel_for(0, count * g.outHeight, kPoolRowsPerTask,
+                             [&](std::int64_t begin, std::int64_t end) {
+                                 pool::forward(source, g, begin, end, relu, target, places);
+                             });
+        });
         ctx->saved_data["height"] = g.height;
         ctx->saved_data["width"] = g.width;
         ctx->saved_data["windowHeight"] = windowHeight;
         ctx->saved_data["windowWidth"] = windowWidth;
+        ctx->saved_data["type"] = in.scalar_type();
         ctx->save_for_backward({winners});
         return out;
     }
@@ -158,7 +171,9 @@ struct TilingMaxPoolFunction : torch::autograd::Function<TilingMaxPoolFunction>
     static tensor_list backward(AutogradContext* ctx, tensor_list gradOutputs)
     {
         const torch::Tensor winners = ctx->get_saved_variables()[0];
-        const torch::Tensor grad = gradOutputs[0].contiguous(torch::MemoryFormat::ChannelsLast);
+        const torch::Tensor grad = gradOutputs[0]
+                                       .to(ctx->saved_data["type"].toScalarType())
+                                       .contiguous(torch::MemoryFormat::ChannelsLast);
         pool::Geometry g;
         g.height = ctx->saved_data["height"].toInt();
         g.width = ctx->saved_data["width"].toInt();
@@ -171,13 +186,13 @@ struct TilingMaxPoolFunction : torch::autograd::Function<TilingMaxPoolFunction>
         torch::Tensor gradIn =
             torch::empty({count, g.channels, g.height, g.width},
                          grad.options().memory_format(torch::MemoryFormat::ChannelsLast));
-        const float* source = grad.data_ptr<float>();
         const std::uint8_t* places = winners.data_ptr<std::uint8_t>();
-        float* target = gradIn.data_ptr<float>();
-        at::parallel_for(0, count * g.outHeight, kPoolRowsPerTask,
-                         [&](std::int64_t begin, std::int64_t end) {
-                             pool::backward(source, places, g, begin, end, target);
-                         });
+        withElements(grad, gradIn, [&](const auto* source, auto* target) {
+            at::parallel_for(0, count * g.outHeight, kPoolRowsPerTask,
+                             [&](std::int64_t begin, std::int64_t end) {
+                                 pool::backward(source, places, g, begin, end, target);
+                             });
+        });
         return {gradIn,          torch::Tensor(), torch::Tensor(),
                 torch::Tensor(), torch::Tensor(), torch::Tensor()};
     }
@@ -213,10 +228,11 @@ torch::Tensor stencilConvolution(const torch::Tensor& x, const torch::Tensor& we
 bool tilingMaxPoolApplies(const torch::Tensor& x, const TilingMaxPoolSpec& spec)
 {
     const auto& [window, pad, relu] = spec;
-    return x.is_cpu() && x.scalar_type() == torch::kFloat && x.dim() == 4 &&
-           x.is_contiguous(torch::MemoryFormat::ChannelsLast) && x.size(1) >= 1 && window[0] >= 1 &&
-           window[1] >= 1 && window[0] * window[1] <= pool::kMaxWindowCells && pad[0] >= 0 &&
-           pad[0] < window[0] && pad[1] >= 0 && pad[1] < window[1] &&
+    return x.is_cpu() &&
+           (x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kBFloat16) &&
+           x.dim() == 4 && x.is_contiguous(torch::MemoryFormat::ChannelsLast) && x.size(1) >= 1 &&
+           window[0] >= 1 && window[1] >= 1 && window[0] * window[1] <= pool::kMaxWindowCells &&
+           pad[0] >= 0 && pad[0] < window[0] && pad[1] >= 0 && pad[1] < window[1] &&
            x.size(2) + pad[0] >= window[0] && x.size(3) + pad[1] >= window[1];
 }
 

@@ -1,5 +1,5 @@
 // Tiling max pooling (max_pool_kernel.h). The channel loops are plain loops over contiguous
-// floats that GCC vectorises (at -O3) in each instruction-set clone.
+// values that GCC vectorises (at -O3) in each instruction-set clone.
 #include "internal/max_pool_kernel.h"
 
 #include "internal/vector_clones.h"
@@ -23,11 +23,26 @@ Window windowAt(const Geometry& g, std::int64_t y, std::int64_t x)
             std::min(g.windowWidth, g.width - x * g.windowWidth)};
 }
 
+// A bfloat16 is the upper half of a float's bits: comparing the widened values is comparing
+// bfloat16s, and the winner is copied bit for bit.
+ATELIER_INLINE float widen(float value)
+{
+    return value;
+}
+ATELIER_INLINE float widen(std::uint16_t bfloat16)
+{
+    const std::uint32_t bits = std::uint32_t(bfloat16) << 16;
+    float value;
+    std::memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
 // One output pixel: the first cell is the start, every later cell that beats it (or is NaN)
 // takes over.
-ATELIER_VECTOR_CLONES
-void poolPixel(const float* __restrict in, std::int64_t rowStride, const Geometry& g, Window window,
-               bool relu, float* __restrict out, std::uint8_t* __restrict winners)
+template <typename T>
+ATELIER_INLINE void poolPixel(const T* __restrict in, std::int64_t rowStride, const Geometry& g,
+                              Window window, bool relu, T* __restrict out,
+                              std::uint8_t* __restrict winners)
 {
     const std::int64_t c = g.channels;
     for (std::int64_t k = 0; k < c; ++k) {
@@ -37,10 +52,11 @@ void poolPixel(const float* __restrict in, std::int64_t rowStride, const Geometr
     for (std::int64_t wy = 0; wy < window.rows; ++wy) {
         for (std::int64_t wx = wy == 0 ? 1 : 0; wx < window.columns; ++wx) {
             const std::uint8_t cell = std::uint8_t(wy * g.windowWidth + wx);
-            const float* value = in + wy * rowStride + wx * c;
+            const T* value = in + wy * rowStride + wx * c;
             for (std::int64_t k = 0; k < c; ++k) {
                 // As LibTorch: a NaN takes over, and a number never beats a NaN.
-                const bool wins = value[k] > out[k] || value[k] != value[k];
+                const float candidate = widen(value[k]);
+                const bool wins = candidate > widen(out[k]) || candidate != candidate;
                 out[k] = wins ? value[k] : out[k];
                 winners[k] = wins ? cell : winners[k];
             }
@@ -50,36 +66,37 @@ void poolPixel(const float* __restrict in, std::int64_t rowStride, const Geometr
         for (std::int64_t k = 0; k < c; ++k) {
             // As relu and threshold_backward: a maximum at or below 0 becomes 0 and passes
             // no gradient; NaN stays NaN and passes it.
-            winners[k] = out[k] <= 0.0f ? kNoWinner : winners[k];
-            out[k] = out[k] <= 0.0f ? 0.0f : out[k];
+            const bool dead = widen(out[k]) <= 0.0f;
+            winners[k] = dead ? kNoWinner : winners[k];
+            out[k] = dead ? T(0) : out[k];
         }
     }
 }
 
-ATELIER_VECTOR_CLONES
-void unpoolPixel(const float* __restrict gradOut, const std::uint8_t* __restrict winners,
-                 std::int64_t rowStride, const Geometry& g, Window window, float* __restrict gradIn)
+template <typename T>
+ATELIER_INLINE void unpoolPixel(const T* __restrict gradOut, const std::uint8_t* __restrict winners,
+                                std::int64_t rowStride, const Geometry& g, Window window,
+                                T* __restrict gradIn)
 {
     const std::int64_t c = g.channels;
     for (std::int64_t wy = 0; wy < window.rows; ++wy) {
         for (std::int64_t wx = 0; wx < window.columns; ++wx) {
             const std::uint8_t cell = std::uint8_t(wy * g.windowWidth + wx);
-            float* target = gradIn + wy * rowStride + wx * c;
+            T* target = gradIn + wy * rowStride + wx * c;
             for (std::int64_t k = 0; k < c; ++k)
-                target[k] = winners[k] == cell ? gradOut[k] : 0.0f;
+                target[k] = winners[k] == cell ? gradOut[k] : T(0);
         }
     }
 }
 
-} // namespace
-
-void forward(const float* in, const Geometry& g, std::int64_t firstRow, std::int64_t endRow,
-             bool relu, float* out, std::uint8_t* winners)
+template <typename T>
+ATELIER_INLINE void forwardRows(const T* in, const Geometry& g, std::int64_t firstRow,
+                                std::int64_t endRow, bool relu, T* out, std::uint8_t* winners)
 {
     const std::int64_t c = g.channels, rowStride = g.width * c;
     for (std::int64_t row = firstRow; row < endRow; ++row) {
         const std::int64_t image = row / g.outHeight, y = row % g.outHeight;
-        const float* source = in + (image * g.height + y * g.windowHeight) * rowStride;
+        const T* source = in + (image * g.height + y * g.windowHeight) * rowStride;
         const std::int64_t first = row * g.outWidth * c;
         for (std::int64_t x = 0; x < g.outWidth; ++x)
             poolPixel(source + x * g.windowWidth * c, rowStride, g, windowAt(g, y, x), relu,
@@ -87,15 +104,16 @@ void forward(const float* in, const Geometry& g, std::int64_t firstRow, std::int
     }
 }
 
-void backward(const float* gradOut, const std::uint8_t* winners, const Geometry& g,
-              std::int64_t firstRow, std::int64_t endRow, float* gradIn)
+template <typename T>
+ATELIER_INLINE void backwardRows(const T* gradOut, const std::uint8_t* winners, const Geometry& g,
+                                 std::int64_t firstRow, std::int64_t endRow, T* gradIn)
 {
     const std::int64_t c = g.channels, rowStride = g.width * c;
     const std::int64_t coveredWidth = std::min(g.width, g.outWidth * g.windowWidth);
     const std::int64_t coveredHeight = std::min(g.height, g.outHeight * g.windowHeight);
     for (std::int64_t row = firstRow; row < endRow; ++row) {
         const std::int64_t image = row / g.outHeight, y = row % g.outHeight;
-        float* target = gradIn + (image * g.height + y * g.windowHeight) * rowStride;
+        T* target = gradIn + (image * g.height + y * g.windowHeight) * rowStride;
         const std::int64_t first = row * g.outWidth * c;
         for (std::int64_t x = 0; x < g.outWidth; ++x)
             unpoolPixel(gradOut + first + x * c, winners + first + x * c, rowStride, g,
@@ -104,11 +122,43 @@ void backward(const float* gradOut, const std::uint8_t* winners, const Geometry&
         const std::int64_t rows = windowAt(g, y, 0).rows;
         for (std::int64_t wy = 0; wy < rows && coveredWidth < g.width; ++wy)
             std::memset(target + wy * rowStride + coveredWidth * c, 0,
-                        std::size_t((g.width - coveredWidth) * c) * sizeof(float));
+                        std::size_t((g.width - coveredWidth) * c) * sizeof(T));
         if (y == g.outHeight - 1 && coveredHeight < g.height)
             std::memset(gradIn + (image * g.height + coveredHeight) * rowStride, 0,
-                        std::size_t((g.height - coveredHeight) * rowStride) * sizeof(float));
+                        std::size_t((g.height - coveredHeight) * rowStride) * sizeof(T));
     }
+}
+
+} // namespace
+
+// Each element type's entry points are cloned per instruction set, with the loops inlined
+// into each clone (GCC clones functions, not templates).
+ATELIER_VECTOR_CLONES
+void forward(const float* in, const Geometry& g, std::int64_t firstRow, std::int64_t endRow,
+             bool relu, float* out, std::uint8_t* winners)
+{
+    forwardRows(in, g, firstRow, endRow, relu, out, winners);
+}
+
+ATELIER_VECTOR_CLONES
+void forward(const std::uint16_t* in, const Geometry& g, std::int64_t firstRow, std::int64_t endRow,
+             bool relu, std::uint16_t* out, std::uint8_t* winners)
+{
+    forwardRows(in, g, firstRow, endRow, relu, out, winners);
+}
+
+ATELIER_VECTOR_CLONES
+void backward(const float* gradOut, const std::uint8_t* winners, const Geometry& g,
+              std::int64_t firstRow, std::int64_t endRow, float* gradIn)
+{
+    backwardRows(gradOut, winners, g, firstRow, endRow, gradIn);
+}
+
+ATELIER_VECTOR_CLONES
+void backward(const std::uint16_t* gradOut, const std::uint8_t* winners, const Geometry& g,
+              std::int64_t firstRow, std::int64_t endRow, std::uint16_t* gradIn)
+{
+    backwardRows(gradOut, winners, g, firstRow, endRow, gradIn);
 }
 
 } // namespace atelier::pool

@@ -2,8 +2,9 @@
 // - the one-channel 3×3 stencil convolution: values, weight and bias gradients, with and
 //   without its fused ReLU, bias and padding, for channel counts that exercise each of its
 //   code paths; the same bits whatever the thread count; refused where it does not apply;
-// - the tiling max pooling: values and input gradients bit for bit, with ties, NaN, "same"
-//   padding, windows that leave rows uncovered, and the ReLU it can apply;
+// - the tiling max pooling: values and input gradients bit for bit, in float32 and bfloat16,
+//   with ties, NaN, "same" padding, windows that leave rows uncovered, and the ReLU it can
+//   apply;
 // - a model whose blocks get fused (a convolution's ReLU moved after its pooling) gives the
 //   outputs and gradients of the same model run block by block; an activation layer's ReLU
 //   likewise.
@@ -195,15 +196,20 @@ private Q_SLOTS:
         QTest::addColumn<int>("padAfter");
         QTest::addColumn<bool>("relu");
         QTest::addColumn<bool>("ties");
-        QTest::newRow("28 by 2") << 32 << 28 << 2 << 0 << false << false;
-        QTest::newRow("28 by 2, relu") << 32 << 28 << 2 << 0 << true << false;
-        QTest::newRow("ties") << 16 << 8 << 2 << 0 << false << true;
-        QTest::newRow("ties, relu") << 16 << 8 << 2 << 0 << true << true;
-        QTest::newRow("7 valid: last row and column uncovered")
-            << 9 << 7 << 2 << 0 << false << false;
-        QTest::newRow("7 same: last window cut short") << 64 << 7 << 2 << 1 << true << false;
-        QTest::newRow("8 by 3 same") << 5 << 8 << 3 << 1 << false << true;
-        QTest::newRow("10 by 3 valid") << 3 << 10 << 3 << 0 << true << true;
+        QTest::addColumn<bool>("bfloat16"); // mixed precision's feature maps
+        for (const bool bf16 : {false, true}) {
+            const char* type = bf16 ? ", bf16" : "";
+            QTest::addRow("28 by 2%s", type) << 32 << 28 << 2 << 0 << false << false << bf16;
+            QTest::addRow("28 by 2, relu%s", type) << 32 << 28 << 2 << 0 << true << false << bf16;
+            QTest::addRow("ties%s", type) << 16 << 8 << 2 << 0 << false << true << bf16;
+            QTest::addRow("ties, relu%s", type) << 16 << 8 << 2 << 0 << true << true << bf16;
+            QTest::addRow("7 valid: last row and column uncovered%s", type)
+                << 9 << 7 << 2 << 0 << false << false << bf16;
+            QTest::addRow("7 same: last window cut short%s", type)
+                << 64 << 7 << 2 << 1 << true << false << bf16;
+            QTest::addRow("8 by 3 same%s", type) << 5 << 8 << 3 << 1 << false << true << bf16;
+            QTest::addRow("10 by 3 valid%s", type) << 3 << 10 << 3 << 0 << true << true << bf16;
+        }
     }
     void tilingPoolMatchesMaxPool()
     {
@@ -213,13 +219,15 @@ private Q_SLOTS:
         QFETCH(int, padAfter);
         QFETCH(bool, relu);
         QFETCH(bool, ties);
-        torch::Tensor x = images(3, channels, size, size);
+        QFETCH(bool, bfloat16);
+        const auto type = bfloat16 ? torch::kBFloat16 : torch::kFloat32;
+        torch::Tensor x = images(3, channels, size, size).to(type);
         if (ties) // few distinct values: equal maxima in most windows, many of them 0
             x = x.mul(1.5).round().contiguous(torch::MemoryFormat::ChannelsLast);
         const TilingMaxPoolSpec spec{{window, window}, {padAfter, padAfter}, relu};
         QVERIFY(tilingMaxPoolApplies(x, spec));
         const std::int64_t out = (size + padAfter) / window;
-        const torch::Tensor outGrad = torch::randn({3, channels, out, out});
+        const torch::Tensor outGrad = torch::randn({3, channels, out, out}).to(type);
         const Gradients ours = poolGradients(
             [&](const torch::Tensor& in) { return tilingMaxPool(in, spec); }, x, outGrad);
         const Gradients reference = poolGradients(
@@ -232,6 +240,8 @@ private Q_SLOTS:
             },
             x, outGrad);
         QVERIFY(ours.out.is_contiguous(torch::MemoryFormat::ChannelsLast));
+        QCOMPARE(ours.out.scalar_type(), type);
+        QCOMPARE(ours.weight.scalar_type(), type);
         QVERIFY(identical(ours.out, reference.out));
         QVERIFY(identical(ours.weight, reference.weight)); // the input gradients
     }

@@ -33,8 +33,8 @@ struct TilingMaxPoolSpec
     bool relu = false;
 };
 
-// Whether tilingMaxPool computes `spec` for `x`: channels-last float images on the CPU,
-// padding shorter than a window and at most 255 cells a window.
+// Whether tilingMaxPool computes `spec` for `x`: channels-last float32 or bfloat16 images on
+// the CPU, padding shorter than a window and at most 255 cells a window.
 bool tilingMaxPoolApplies(const torch::Tensor& x, const TilingMaxPoolSpec& spec);
 
 // The pooling, channels-last; the values and gradients of LibTorch's max_pool2d on the input
