@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares .device/ (git-ignored) for a GPU machine that has a PyTorch installation, CMake,
 # ninja and nvcc but no Debian packages and no network: the headers and static libraries the
-# CLI links besides LibTorch (yaml-cpp, zlib, CLI11, nlohmann-json) as a CMake prefix, and
+# CLI links besides LibTorch (yaml-cpp, zlib, CLI11, nlohmann-json, stb) as a CMake prefix, and
 # the four Fashion-MNIST files. scripts/gpu/check.sh builds and trains from it there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,7 +13,8 @@ multiarch=/usr/lib/x86_64-linux-gnu
 rm -rf "$prefix" "$bundle/data"
 mkdir -p "$prefix/include" "$prefix/lib/cmake/yaml-cpp" "$prefix/share/cmake" "$bundle/data"
 
-cp -r /usr/include/yaml-cpp /usr/include/CLI /usr/include/nlohmann "$prefix/include/"
+# stb (image_input.cpp) is found through this include folder, which yaml-cpp's target brings.
+cp -r /usr/include/yaml-cpp /usr/include/CLI /usr/include/nlohmann /usr/include/stb "$prefix/include/"
 cp /usr/include/zlib.h /usr/include/zconf.h "$prefix/include/"
 # Static archives: the device's system libraries differ from Debian 12's.
 cp "$multiarch/libyaml-cpp.a" "$multiarch/libz.a" "$prefix/lib/"
