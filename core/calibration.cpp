@@ -11,6 +11,7 @@ namespace atelier {
 StepTiming timeTrainingSteps(const Preset& preset, int steps)
 {
     Network network(preset.model, preset.training.seed);
+    network.setPrecision(preset.training.precision);
     LayerStack& module = network.impl().module;
     module->train();
     const std::unique_ptr<torch::optim::Optimizer> optimizer =

@@ -1,6 +1,7 @@
 // Builds LibTorch modules from a validated ModelSpec: layers, "same" padding with Keras's
 // semantics (extra padding at the end, any stride), and the weight initializers.
 #include "errors.h"
+#include "internal/autocast_scope.h"
 #include "internal/layer_modules.h"
 #include "internal/network_impl.h"
 #include "model_analysis.h"
@@ -190,11 +191,20 @@ torch::Tensor blockParameter(const torch::nn::Sequential& block, const std::stri
 
 torch::Tensor LayerStackImpl::forward(torch::Tensor x)
 {
+    if (precision == Precision::Float32)
+        return forwardBlocks(std::move(x));
+    const AutocastScope mixed(x.device());
+    return forwardBlocks(std::move(x)).to(torch::kFloat32);
+}
+
+torch::Tensor LayerStackImpl::forwardBlocks(torch::Tensor x)
+{
     std::vector<std::int64_t> shape = {x.size(0)};
     shape.insert(shape.end(), inputShape.begin(), inputShape.end());
     x = x.reshape(shape);
-    // Channels-last makes CPU pooling ~10x faster (vectorised over channels) and suits oneDNN.
-    if (x.dim() == 4 && x.is_cpu())
+    // Channels-last makes CPU pooling ~10x faster (vectorised over channels) and is the
+    // layout of oneDNN's fast kernels and of cuDNN's tensor-core kernels.
+    if (x.dim() == 4)
         x = x.contiguous(torch::MemoryFormat::ChannelsLast);
     std::vector<torch::Tensor>* captured = std::exchange(capturedOutputs, nullptr);
     for (std::size_t i = 0; i < blocks.size(); ++i) {
@@ -237,6 +247,17 @@ Network::Network(const ModelSpec& spec, std::uint64_t seed) : m_impl(std::make_u
 }
 
 Network::~Network() = default;
+
+void Network::setPrecision(Precision precision)
+{
+    m_impl->module->precision = precision;
+}
+
+Precision Network::precision() const
+{
+    return m_impl->module->precision;
+}
+
 Network::Network(Network&&) noexcept = default;
 Network& Network::operator=(Network&&) noexcept = default;
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model_spec.h"
+#include "precision.h"
 
 #include <cstdint>
 #include <memory>
@@ -24,6 +25,11 @@ public:
     ~Network();
     Network(Network&&) noexcept;
     Network& operator=(Network&&) noexcept;
+
+    // How every forward pass computes (training, evaluation, predictions); float32 until set.
+    // The weights stay float32 either way.
+    void setPrecision(Precision precision);
+    Precision precision() const;
 
     // Counted on the built module, independently of shape inference.
     std::int64_t trainableParameterCount() const;

@@ -25,7 +25,7 @@ bool EarlyStopping::operator==(const EarlyStopping& o) const
 bool LrSchedule::operator==(const LrSchedule& o) const
 {
     return kind == o.kind && every == o.every && patience == o.patience && factor == o.factor &&
-           minLearningRate == o.minLearningRate;
+           minLearningRate == o.minLearningRate && warmupFraction == o.warmupFraction;
 }
 
 bool TrainConfig::operator==(const TrainConfig& o) const
@@ -33,7 +33,7 @@ bool TrainConfig::operator==(const TrainConfig& o) const
     return optimizer == o.optimizer && batchSize == o.batchSize && epochs == o.epochs &&
            earlyStopping == o.earlyStopping && lrSchedule == o.lrSchedule &&
            augmentation == o.augmentation && seed == o.seed && device == o.device &&
-           layerStats == o.layerStats;
+           precision == o.precision && layerStats == o.layerStats;
 }
 
 bool DataConfig::operator==(const DataConfig& o) const
@@ -86,9 +86,10 @@ std::string monitorName(Monitor monitor)
 }
 std::string lrScheduleName(LrScheduleKind kind)
 {
-    return kind == LrScheduleKind::Step      ? "step"
-           : kind == LrScheduleKind::Plateau ? "plateau"
-                                             : "constant";
+    return kind == LrScheduleKind::Step       ? "step"
+           : kind == LrScheduleKind::Plateau  ? "plateau"
+           : kind == LrScheduleKind::OneCycle ? "one_cycle"
+                                              : "constant";
 }
 
 std::string deviceChoiceName(DeviceChoice device)
@@ -148,12 +149,17 @@ std::string presetToYaml(const Preset& preset)
         const LrSchedule& l = t.lrSchedule;
         out << YAML::Key << "lr_schedule" << YAML::Value << YAML::Flow << YAML::BeginMap
             << YAML::Key << "type" << YAML::Value << lrScheduleName(l.kind);
-        if (l.kind == LrScheduleKind::Step)
-            out << YAML::Key << "every" << YAML::Value << l.every;
-        else
-            out << YAML::Key << "patience" << YAML::Value << l.patience;
-        out << YAML::Key << "factor" << YAML::Value << shortestDouble(l.factor) << YAML::Key
-            << "min_lr" << YAML::Value << shortestDouble(l.minLearningRate) << YAML::EndMap;
+        if (l.kind == LrScheduleKind::OneCycle) {
+            out << YAML::Key << "warmup" << YAML::Value << shortestDouble(l.warmupFraction)
+                << YAML::EndMap;
+        } else {
+            if (l.kind == LrScheduleKind::Step)
+                out << YAML::Key << "every" << YAML::Value << l.every;
+            else
+                out << YAML::Key << "patience" << YAML::Value << l.patience;
+            out << YAML::Key << "factor" << YAML::Value << shortestDouble(l.factor) << YAML::Key
+                << "min_lr" << YAML::Value << shortestDouble(l.minLearningRate) << YAML::EndMap;
+        }
     }
     if (t.augmentation.enabled())
         out << YAML::Key << "augmentation" << YAML::Value << YAML::Flow << YAML::BeginMap
@@ -161,6 +167,9 @@ std::string presetToYaml(const Preset& preset)
             << YAML::Key << "shift" << YAML::Value << t.augmentation.shiftPixels << YAML::EndMap;
     out << YAML::Key << "seed" << YAML::Value << t.seed;
     out << YAML::Key << "device" << YAML::Value << deviceChoiceName(t.device);
+    // Written only when not the default, as layer_stats below.
+    if (t.precision != Precision::Float32)
+        out << YAML::Key << "precision" << YAML::Value << precisionName(t.precision);
     // Written only when off, so that presets (and the fingerprints of sweeps built from them)
     // read before the key existed stay the same.
     if (!t.layerStats)

@@ -5,6 +5,7 @@
 #include "errors.h"
 #include "model_spec.h"
 #include "normalization.h"
+#include "precision.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -57,6 +58,9 @@ enum class LrScheduleKind
     Constant,
     Step,    // multiply by `factor` every `every` epochs
     Plateau, // multiply by `factor` after `patience` epochs without a better val_loss
+    // Per batch: from the optimizer's rate / 25 up to it over the first `warmupFraction` of
+    // all batches, then down to rate / 250,000 along a cosine (PyTorch's OneCycleLR).
+    OneCycle,
 };
 
 struct LrSchedule
@@ -66,6 +70,7 @@ struct LrSchedule
     int patience = 2;
     double factor = 0.5;
     double minLearningRate = 0.0; // the rate never drops below this
+    double warmupFraction = 0.3;  // one_cycle: the share of batches that warm up
 
     bool operator==(const LrSchedule& o) const;
 };
@@ -100,6 +105,7 @@ struct TrainConfig
     Augmentation augmentation;
     std::uint64_t seed = 42;
     DeviceChoice device = DeviceChoice::Auto;
+    Precision precision = Precision::Float32;
     // Per-layer gradient, weight and activation statistics (layer_stats.h). On by default:
     // sampled 10 times per epoch, they cost about 2% of mlp_medium's training time and
     // 0.4% of cnn_medium's (docs/results.md).

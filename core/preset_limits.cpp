@@ -55,6 +55,7 @@ std::optional<KeyLimits> presetKeyLimits(const std::string& keyPath)
         {"training.lr_schedule.min_lr", real(kMinLearningRate)},
         {"training.lr_schedule.every", integer(kLrEvery)},
         {"training.lr_schedule.patience", integer(kLrPatience)},
+        {"training.lr_schedule.warmup", real(kLrWarmup)},
         {"training.augmentation.shift", integer(kShift)},
         {"data.dev_fraction", real(kDevFraction)},
         {"data.split_seed", integer(kSeed)},

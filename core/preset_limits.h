@@ -58,6 +58,7 @@ constexpr RealLimits kLrFactor{0.0, 1.0, false, false};
 constexpr RealLimits kMinLearningRate{0.0, 10.0, true, true};
 constexpr IntLimits kLrEvery{1, 10000};
 constexpr IntLimits kLrPatience{0, 10000};
+constexpr RealLimits kLrWarmup{0.0, 1.0, false, false};
 // training.augmentation
 constexpr IntLimits kShift{0, 8};
 // data

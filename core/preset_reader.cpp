@@ -133,15 +133,19 @@ void readLrSchedule(MapReader& training, LrSchedule& schedule)
     if (!map.ok())
         return;
     map.choice<LrScheduleKind>(
-        "type", schedule.kind, {"constant", "step", "plateau"},
+        "type", schedule.kind, {"constant", "step", "plateau", "one_cycle"},
         [](const std::string& n) -> std::optional<LrScheduleKind> {
-            return n == "step"      ? LrScheduleKind::Step
-                   : n == "plateau" ? LrScheduleKind::Plateau
-                                    : LrScheduleKind::Constant;
+            return n == "step"        ? LrScheduleKind::Step
+                   : n == "plateau"   ? LrScheduleKind::Plateau
+                   : n == "one_cycle" ? LrScheduleKind::OneCycle
+                                      : LrScheduleKind::Constant;
         },
         true);
     std::vector<std::string> allowed = {"type"};
-    if (schedule.kind != LrScheduleKind::Constant) {
+    if (schedule.kind == LrScheduleKind::OneCycle) {
+        map.number("warmup", schedule.warmupFraction, limits::kLrWarmup);
+        allowed.push_back("warmup");
+    } else if (schedule.kind != LrScheduleKind::Constant) {
         map.number("factor", schedule.factor, limits::kLrFactor);
         map.number("min_lr", schedule.minLearningRate, limits::kMinLearningRate);
         allowed.insert(allowed.end(), {"factor", "min_lr"});
@@ -188,9 +192,10 @@ void readTraining(MapReader& top, TrainConfig& training)
                                         : n == "cuda" ? DeviceChoice::Cuda
                                                       : DeviceChoice::Auto;
                              });
+    map.choice<Precision>("precision", training.precision, {"fp32", "bf16"}, precisionFromName);
     map.boolean("layer_stats", training.layerStats);
     map.finish({"optimizer", "batch_size", "epochs", "early_stopping", "lr_schedule",
-                "augmentation", "seed", "device", "layer_stats"});
+                "augmentation", "seed", "device", "precision", "layer_stats"});
 }
 
 void readData(MapReader& top, DataConfig& data)

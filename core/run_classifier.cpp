@@ -19,6 +19,7 @@ struct RunClassifier::State
     explicit State(RunRecord record)
         : run(std::move(record)), network(run.preset.model, run.preset.training.seed)
     {
+        network.setPrecision(run.preset.training.precision);
         loadWeights(network, weightsPath(run.folder));
     }
 };

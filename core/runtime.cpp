@@ -67,6 +67,17 @@ DeviceInfo resolveDevice(DeviceChoice choice)
     return device;
 }
 
+bool hasFastBfloat16(const DeviceInfo& device)
+{
+    if (!device.cuda)
+        return __builtin_cpu_supports("avx512bf16");
+#ifdef ATELIER_HAVE_CUDA_PROPERTIES
+    if (const auto* properties = at::cuda::getDeviceProperties(device.index))
+        return properties->major >= 8;
+#endif
+    return true; // unknown without the CUDA headers; Ampere and later are the GPUs in use
+}
+
 std::string torchVersion()
 {
     return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +

@@ -26,6 +26,11 @@ bool cudaAvailable();
 // cuda on a machine or build without it.
 DeviceInfo resolveDevice(DeviceChoice choice);
 
+// Whether bfloat16 runs in hardware on `device` (AVX-512 BF16 or AMX on a CPU, compute
+// capability 8.0 or later on a GPU). Elsewhere mixed precision works but is emulated and
+// slower than float32.
+bool hasFastBfloat16(const DeviceInfo& device);
+
 std::string torchVersion();
 
 } // namespace atelier

@@ -51,7 +51,9 @@ void setLearningRate(torch::optim::Optimizer& optimizer, OptimizerKind kind, dou
 }
 
 // Random flips and shifts of one training batch (N×784, on the device). Shifts pad with the
-// background value and crop each image at its own random offset.
+// background value and crop each image at its own random offset: the offsets are drawn on the
+// host (the run's seeded generator, which checkpoints keep), the crops are one gather on the
+// device.
 torch::Tensor augmentBatch(const torch::Tensor& flat, const Augmentation& augmentation,
                            float background, std::mt19937_64& rng)
 {
@@ -64,16 +66,24 @@ torch::Tensor augmentBatch(const torch::Tensor& flat, const Augmentation& augmen
     }
     if (augmentation.shiftPixels > 0) {
         const std::int64_t s = augmentation.shiftPixels;
-        const torch::Tensor padded = F::pad(
-            images, F::PadFuncOptions({s, s, s, s}).mode(torch::kConstant).value(background));
-        std::vector<torch::Tensor> crops;
-        crops.reserve(std::size_t(n));
-        for (std::int64_t i = 0; i < n; ++i) {
-            const auto dy = std::int64_t(uniformIndex(rng, std::uint64_t(2 * s + 1)));
-            const auto dx = std::int64_t(uniformIndex(rng, std::uint64_t(2 * s + 1)));
-            crops.push_back(padded[i].narrow(1, dy, 28).narrow(2, dx, 28));
-        }
-        images = torch::stack(crops);
+        const std::int64_t side = 28 + 2 * s;
+        const torch::Tensor padded =
+            F::pad(images, F::PadFuncOptions({s, s, s, s}).mode(torch::kConstant).value(background))
+                .reshape({n, side * side});
+        std::vector<std::int64_t> offsets(std::size_t(2 * n)); // per image: rows, then columns
+        for (auto& offset : offsets)
+            offset = std::int64_t(uniformIndex(rng, std::uint64_t(2 * s + 1)));
+        torch::Tensor shifts = torch::from_blob(offsets.data(), {n, 2}, torch::kInt64);
+        // From pinned memory the copy to a GPU is queued like a kernel; from ordinary memory
+        // it would wait for every step queued before it.
+        if (flat.is_cuda())
+            shifts = shifts.pin_memory().to(flat.device(), torch::kInt64, /*non_blocking=*/true);
+        const torch::Tensor line = torch::arange(28, shifts.options());
+        const torch::Tensor rows = shifts.select(1, 0).unsqueeze(1) + line; // n × 28
+        const torch::Tensor columns = shifts.select(1, 1).unsqueeze(1) + line;
+        const torch::Tensor cells =
+            (rows.unsqueeze(2) * side + columns.unsqueeze(1)).reshape({n, 784});
+        return padded.gather(1, cells);
     }
     return images.reshape({n, 784});
 }

@@ -97,6 +97,24 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(valueOf(output, "run") + "/model.pt"));
     }
 
+    // --precision bf16 is recorded in the run's preset, and eval computes as training did.
+    void mixedPrecisionRun()
+    {
+        const QString out = m_dir.filePath("bf16");
+        const CliResult train =
+            runCli({"train", ATELIER_PRESETS_DIR "/cnn_small.yaml", "--epochs", "1", "--limit",
+                    "1200", "--out", out, "--precision", "bf16", "--no-layer-stats"});
+        QCOMPARE(train.exitCode, 0);
+        QVERIFY2(train.err.contains(", bf16 mixed precision\n"), qPrintable(train.err));
+        const QString folder = valueOf(train.out, "run");
+        QFile preset(folder + "/preset.yaml");
+        QVERIFY(preset.open(QIODevice::ReadOnly));
+        QVERIFY(preset.readAll().contains("precision: bf16"));
+        const CliResult eval = runCli({"eval", folder});
+        QCOMPARE(eval.exitCode, 0);
+        QCOMPARE(valueOf(eval.out, "test_accuracy"), valueOf(train.out, "test_accuracy"));
+    }
+
     void badOptionValues_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -109,6 +127,11 @@ private Q_SLOTS:
         QTest::newRow("seed negative") << QStringList{"train", preset, "--seed", "-3"} << "--seed";
         QTest::newRow("device tpu")
             << QStringList{"train", preset, "--device", "tpu"} << "--device";
+        QTest::newRow("precision fp16")
+            << QStringList{"train", preset, "--precision", "fp16"} << "--precision";
+        QTest::newRow("precision on resume")
+            << QStringList{"train", "--resume", "/nonexistent-run", "--precision", "bf16"}
+            << "--precision cannot be given with it";
         QTest::newRow("batch size 0")
             << QStringList{"train", preset, "--batch-size", "0"} << "--batch-size";
         QTest::newRow("threads 0") << QStringList{"train", preset, "--threads", "0"} << "--threads";

@@ -81,6 +81,7 @@ Preset everythingPreset()
     preset.training.augmentation = {true, 3};
     preset.training.seed = 1234567890123ULL;
     preset.training.device = DeviceChoice::Cpu;
+    preset.training.precision = Precision::BFloat16Mixed;
     preset.data.devFraction = 0.15;
     preset.data.splitSeed = 9;
     preset.data.normalization = Normalization::Standardize;
@@ -193,6 +194,14 @@ private Q_SLOTS:
             << "p.yaml:8:15 training.batch_size: -4 is out of range [1, 60000]";
         QTest::newRow("device") << QString(kValid) + "training:\n  device: gpu\n"
                                 << "training.device: expected one of auto, cpu, cuda, got 'gpu'";
+        QTest::newRow("precision") << QString(kValid) + "training:\n  precision: fp16\n"
+                                   << "training.precision: expected one of fp32, bf16, got 'fp16'";
+        QTest::newRow("one_cycle warmup")
+            << QString(kValid) + "training:\n  lr_schedule: {type: one_cycle, warmup: 1}\n"
+            << "training.lr_schedule.warmup:";
+        QTest::newRow("one_cycle factor")
+            << QString(kValid) + "training:\n  lr_schedule: {type: one_cycle, factor: 0.5}\n"
+            << "unknown key 'factor'";
         QTest::newRow("dev fraction")
             << QString(kValid) + "data:\n  dev_fraction: 0.95\n"
             << "p.yaml:8:17 data.dev_fraction: 0.95 is out of range (0, 0.9]";
@@ -287,6 +296,7 @@ private Q_SLOTS:
         QCOMPARE(loaded.model.layers[0].kernelInit, Initializer::normal(0.01, 0.2));
         QCOMPARE(loaded.training.optimizer.learningRate, 0.0003);
         QCOMPARE(loaded.training.seed, 1234567890123ULL);
+        QCOMPARE(loaded.training.precision, Precision::BFloat16Mixed);
         // Atomic save leaves no temporary file behind, and a second save replaces the first.
         Preset changed = original;
         changed.training.epochs = 2;

@@ -185,20 +185,30 @@ private Q_SLOTS:
     void stoppedAtARandomBatchResumesToTheSameRun_data()
     {
         QTest::addColumn<QString>("preset");
-        // SGD without extras; Adam with batch norm, dropout, augmentation and a schedule.
-        QTest::newRow("mlp_medium") << "mlp_medium";
-        QTest::newRow("cnn_best") << "cnn_best";
+        QTest::addColumn<bool>("mixedOneCycleShifts");
+        // SGD without extras; Adam with batch norm, dropout, augmentation and a schedule;
+        // mixed precision with a per-batch schedule and shifted crops.
+        QTest::newRow("mlp_medium") << "mlp_medium" << false;
+        QTest::newRow("cnn_best") << "cnn_best" << false;
+        QTest::newRow("cnn_small_dropout, bf16, one cycle, shifts") << "cnn_small_dropout" << true;
     }
 
     void stoppedAtARandomBatchResumesToTheSameRun()
     {
         QFETCH(QString, preset);
+        QFETCH(bool, mixedOneCycleShifts);
+        Preset settings = shortPreset(preset);
+        if (mixedOneCycleShifts) {
+            settings.training.precision = Precision::BFloat16Mixed;
+            settings.training.lrSchedule.kind = LrScheduleKind::OneCycle;
+            settings.training.augmentation = {true, 2};
+        }
         const QString base = m_dir.filePath("random-" + preset);
-        TrainingSession reference(shortPreset(preset), *m_data, sessionIn(base + "/reference"));
+        TrainingSession reference(settings, *m_data, sessionIn(base + "/reference"));
         const TrainingResult expected = reference.run();
         QCOMPARE(expected.status, RunStatus::Completed);
 
-        TrainingSession interrupted(shortPreset(preset), *m_data, sessionIn(base + "/stopped"));
+        TrainingSession interrupted(settings, *m_data, sessionIn(base + "/stopped"));
         const int batches = int((interrupted.trainer().trainCount() +
                                  std::size_t(interrupted.preset().training.batchSize) - 1) /
                                 std::size_t(interrupted.preset().training.batchSize));

@@ -307,6 +307,13 @@ private Q_SLOTS:
         // The device list names what was detected.
         QVERIFY(form->device()->itemText(1).startsWith(QStringLiteral("cpu (")));
         QCOMPARE(form->device()->count(), 3);
+        // Precision: the bf16 choice says whether this machine runs it in hardware.
+        QVERIFY(form->precision()->itemText(1).startsWith(QStringLiteral("bf16 mixed (")));
+        form->precision()->setCurrentIndex(1);
+        QCOMPARE(window.document()->trainConfig().precision, Precision::BFloat16Mixed);
+        undo->undo();
+        QCOMPARE(window.document()->trainConfig().precision, Precision::Float32);
+        QCOMPARE(form->precision()->currentIndex(), 0);
     }
 
     void openEditSaveReopen()

@@ -64,6 +64,7 @@ int runEval(const EvalOptions& options)
                                             : options.device == "cuda" ? DeviceChoice::Cuda
                                                                        : DeviceChoice::Auto);
     Network network(run.preset.model, run.preset.training.seed);
+    network.setPrecision(run.preset.training.precision);
     loadWeights(network, weightsPath(options.folder));
 
     const std::string dataDirectory = resolveDataDirectory(options.dataDirectory);

@@ -27,12 +27,13 @@ struct TrainOptions
     std::string preset;
     std::string dataDirectory;
     std::string outDirectory = "runs";
-    int epochs = 0;      // 0: as in the preset
-    int batchSize = 0;   // 0: as in the preset
-    long long limit = 0; // 0: all training images
-    long long seed = -1; // -1: as in the preset
-    std::string device;  // empty: as in the preset
-    int threads = 0;     // 0: all cores
+    int epochs = 0;        // 0: as in the preset
+    int batchSize = 0;     // 0: as in the preset
+    long long limit = 0;   // 0: all training images
+    long long seed = -1;   // -1: as in the preset
+    std::string device;    // empty: as in the preset
+    std::string precision; // empty: as in the preset
+    int threads = 0;       // 0: all cores
     bool quiet = false;
     bool layerStatsOn = false;  // --layer-stats
     bool layerStatsOff = false; // --no-layer-stats
@@ -55,6 +56,8 @@ Preset presetWithOverrides(const TrainOptions& options)
         preset.training.device = options.device == "cpu"    ? DeviceChoice::Cpu
                                  : options.device == "cuda" ? DeviceChoice::Cuda
                                                             : DeviceChoice::Auto;
+    if (!options.precision.empty())
+        preset.training.precision = *precisionFromName(options.precision);
     if (options.layerStatsOn || options.layerStatsOff)
         preset.training.layerStats = options.layerStatsOn;
     checkTrainable(preset, options.preset);
@@ -64,15 +67,16 @@ Preset presetWithOverrides(const TrainOptions& options)
 // What a resumed run cannot change without giving another run than the one it continues.
 void refuseOverridesOnResume(const TrainOptions& options)
 {
-    const char* option = !options.preset.empty()   ? "a preset"
-                         : options.batchSize > 0   ? "--batch-size"
-                         : options.seed >= 0       ? "--seed"
-                         : options.limit > 0       ? "--limit"
-                         : !options.device.empty() ? "--device"
-                         : options.layerStatsOn    ? "--layer-stats"
-                         : options.layerStatsOff   ? "--no-layer-stats"
-                         : options.outGiven        ? "--out"
-                                                   : nullptr;
+    const char* option = !options.preset.empty()      ? "a preset"
+                         : options.batchSize > 0      ? "--batch-size"
+                         : options.seed >= 0          ? "--seed"
+                         : options.limit > 0          ? "--limit"
+                         : !options.device.empty()    ? "--device"
+                         : !options.precision.empty() ? "--precision"
+                         : options.layerStatsOn       ? "--layer-stats"
+                         : options.layerStatsOff      ? "--no-layer-stats"
+                         : options.outGiven           ? "--out"
+                                                      : nullptr;
     if (option)
         throw InputError(std::string("--resume continues the run in its folder with its own "
                                      "settings; ") +
@@ -126,8 +130,15 @@ int runTrain(const TrainOptions& options)
                   << "), " << threads << " threads: " << trainer.trainCount() << " train / "
                   << trainer.devCount() << " dev images, " << preset.training.epochs
                   << (preset.training.epochs == 1 ? " epoch" : " epochs") << ", batch "
-                  << preset.training.batchSize << ", seed " << preset.training.seed << "\n";
+                  << preset.training.batchSize << ", seed " << preset.training.seed
+                  << (preset.training.precision == Precision::BFloat16Mixed
+                          ? ", bf16 mixed precision"
+                          : "")
+                  << "\n";
     }
+    if (preset.training.precision == Precision::BFloat16Mixed && !hasFastBfloat16(trainer.device()))
+        std::cerr << "Note: " << trainer.device().name
+                  << " has no bfloat16 instructions; bf16 is emulated here and slower than fp32\n";
 
     ProgressPrinter printer(options.quiet, ::isatty(STDERR_FILENO) == 1);
     TrainingCallbacks callbacks;
@@ -193,6 +204,10 @@ Command addTrainCommand(CLI::App& app)
         ->check(integerIn(0, std::numeric_limits<long long>::max()));
     command->add_option("--device", options->device, "auto, cpu or cuda (default: the preset's)")
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    command
+        ->add_option("--precision", options->precision,
+                     "fp32, or bf16 for mixed precision (default: the preset's)")
+        ->check(CLI::IsMember({"fp32", "bf16"}));
     command->add_option("--threads", options->threads, "CPU threads (default: all cores)")
         ->check(integerIn(1, 1024));
     CLI::Option* statsOn = command->add_flag(

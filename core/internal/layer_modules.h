@@ -84,7 +84,9 @@ struct ConvolutionImpl : torch::nn::Module
     // The convolution without its ReLU, not by the stencil.
     torch::Tensor convolve(const torch::Tensor& x)
     {
-        if (!useIm2col || !x.is_cpu())
+        // Under mixed precision the input may be bfloat16, which only the autocast-aware
+        // conv2d takes together with float32 weights.
+        if (!useIm2col || !x.is_cpu() || x.scalar_type() != conv->weight.scalar_type())
             return conv->forward(x);
         const auto& o = conv->options;
         // The im2col kernel answers in NCHW; the layers after it are fastest channels-last.
@@ -168,7 +170,13 @@ struct DropoutImpl : torch::nn::Module
             return x;
         if (!x.is_cpu())
             return F::dropout(x, F::DropoutFuncOptions().p(rate).training(true));
-        const torch::Tensor keep = torch::rand_like(x).ge_(rate).div_(1.0 - rate);
+        // The noise is float32 whatever x's type (bfloat16 under mixed precision, whose
+        // uniform noise would have 8-bit steps); for float32 maps these are rand_like's draws.
+        const torch::Tensor keep = torch::empty_like(x, x.options().dtype(torch::kFloat))
+                                       .uniform_()
+                                       .ge_(rate)
+                                       .to(x.scalar_type())
+                                       .div_(1.0 - rate);
         return x * keep;
     }
     double rate;

@@ -16,10 +16,14 @@ struct LayerStackImpl : torch::nn::Module
     // When set, the next forward pass appends each block's output here (one per block, in
     // order), then clears the pointer: the layer statistics of a sampled batch.
     std::vector<torch::Tensor>* capturedOutputs = nullptr;
+    Precision precision = Precision::Float32;
 
-    // `x` is N×784 (or already shaped); returns the logits (a softmax output layer is
-    // applied only when predicting, never before the loss).
+    // `x` is N×784 (or already shaped); returns the logits as float32 whatever the precision
+    // (a softmax output layer is applied only when predicting, never before the loss).
     torch::Tensor forward(torch::Tensor x);
+
+private:
+    torch::Tensor forwardBlocks(torch::Tensor x);
 };
 TORCH_MODULE(LayerStack);
 

@@ -9,6 +9,7 @@
 #include "../training.h"
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <string>
 #include <torch/torch.h>
@@ -16,7 +17,28 @@
 
 namespace atelier {
 
-// The learning-rate schedule: step decay or Keras's ReduceLROnPlateau on val_loss.
+// One cycle's rate for batch `step` (0-based, counted over the whole run) of `steps`: a cosine
+// from peak / 25 up to `peak` until batch warmupFraction × steps − 1, then a cosine down to
+// peak / 250,000 at the last batch. PyTorch's OneCycleLR with its defaults, step for step
+// (where it would divide by zero, warming up over no batch, this starts at peak / 25).
+inline double oneCycleRate(double peak, double warmupFraction, std::int64_t step,
+                           std::int64_t steps)
+{
+    const double start = peak / 25.0, end = start / 1e4;
+    const double warmupEnd = warmupFraction * double(steps) - 1.0;
+    const double lastStep = double(steps) - 1.0;
+    auto cosine = [](double from, double to, double progress) {
+        return to + (from - to) / 2.0 * (std::cos(M_PI * progress) + 1.0);
+    };
+    const auto at = double(step);
+    if (at <= warmupEnd)
+        return warmupEnd > 0 ? cosine(start, peak, at / warmupEnd) : start;
+    return lastStep > warmupEnd ? cosine(peak, end, (at - warmupEnd) / (lastStep - warmupEnd))
+                                : end;
+}
+
+// The learning-rate schedule: step decay or Keras's ReduceLROnPlateau on val_loss between
+// epochs; one cycle per batch (oneCycleRate, set by the loop).
 struct LearningRateSchedule
 {
     LrSchedule config;

@@ -63,6 +63,10 @@ QString scheduleText(const LrSchedule& s)
             .arg(s.factor)
             .arg(s.patience)
             .arg(s.minLearningRate);
+    case LrScheduleKind::OneCycle:
+        return QStringLiteral("one cycle, per batch: up from ÷25 over the first %1% of the "
+                              "batches, then down along a cosine to ÷250,000")
+            .arg(s.warmupFraction * 100);
     }
     return {};
 }
@@ -148,6 +152,11 @@ ReportFacts settingsFacts(const RunRecord& run)
     facts.emplace_back(QStringLiteral("Early stopping"), earlyStoppingText(t.earlyStopping));
     facts.emplace_back(QStringLiteral("Learning-rate schedule"), scheduleText(t.lrSchedule));
     facts.emplace_back(QStringLiteral("Augmentation"), augmentationText(t.augmentation));
+    facts.emplace_back(QStringLiteral("Precision"),
+                       t.precision == Precision::BFloat16Mixed
+                           ? QStringLiteral("bf16 mixed: convolutions and matrix products in "
+                                            "bfloat16, weights and loss in float32")
+                           : QStringLiteral("fp32"));
     facts.emplace_back(QStringLiteral("Seeds"),
                        QStringLiteral("training %1, dev split %2").arg(m.seed).arg(d.splitSeed));
     QString split = QStringLiteral("train %1, dev %2 (%3 of the training images), test %4")

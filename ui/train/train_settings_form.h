@@ -1,6 +1,6 @@
 // The hyperparameters of the current preset as a form (optimizer, batch size, epochs, early
-// stopping, seed, device). Every change goes into the preset through the document, so it is
-// undoable like a model edit; the form follows undo and newly opened presets. Each field's
+// stopping, seed, device, precision). Every change goes into the preset through the document, so it
+// is undoable like a model edit; the form follows undo and newly opened presets. Each field's
 // right-click menu offers "Search over values…" for its preset key (searchRequested).
 #pragma once
 
@@ -29,6 +29,7 @@ public:
     QSpinBox* batchSize() const { return m_batchSize; }
     QGroupBox* earlyStopping() const { return m_earlyStopping; }
     QComboBox* device() const { return m_device; }
+    QComboBox* precision() const { return m_precision; }
     QSpinBox* patience() const { return m_patience; }
     QDoubleSpinBox* minDelta() const { return m_minDelta; }
     QDoubleSpinBox* momentum() const { return m_momentum; }
@@ -43,6 +44,7 @@ Q_SIGNALS:
 private:
     void refresh();
     void addDeviceChoices();
+    void addPrecisionChoices();
     void addSearchActions();
 
     PresetDocument* m_document;
@@ -60,6 +62,7 @@ private:
     QCheckBox* m_restoreBest = nullptr;
     QSpinBox* m_seed = nullptr;
     QComboBox* m_device = nullptr;
+    QComboBox* m_precision = nullptr;
 };
 
 } // namespace atelier::ui
