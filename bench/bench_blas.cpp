@@ -34,11 +34,12 @@ double matmulGflops()
 }
 
 // The machine's ceiling for convolutions: a large 3×3 convolution through oneDNN, in both
-// memory formats, the better one counted.
-double convolutionGflops()
+// memory formats, the better one counted; in float32, or in bfloat16 (what mixed precision's
+// convolutions run in).
+double convolutionGflops(torch::ScalarType type)
 {
-    const torch::Tensor weight = torch::randn({64, 64, 3, 3});
-    const torch::Tensor input = torch::randn({128, 64, 28, 28});
+    const torch::Tensor weight = torch::randn({64, 64, 3, 3}).to(type);
+    const torch::Tensor input = torch::randn({128, 64, 28, 28}).to(type);
     const double flops = 2.0 * 64 * 9 * 64 * 28 * 28 * 128;
     double best = 0;
     for (const auto format : {torch::MemoryFormat::Contiguous, torch::MemoryFormat::ChannelsLast}) {
@@ -98,7 +99,8 @@ int main(int argc, char** argv)
     torch::set_num_threads(threads); // Debian's LibTorch was seen defaulting to 1 thread
     std::printf("threads %d\n", torch::get_num_threads());
     std::printf("matmul_2048_gflops %.1f\n", matmulGflops());
-    std::printf("conv3x3_64_gflops %.1f\n", convolutionGflops());
+    std::printf("conv3x3_64_gflops %.1f\n", convolutionGflops(torch::kFloat32));
+    std::printf("conv3x3_64_bf16_gflops %.1f\n", convolutionGflops(torch::kBFloat16));
     std::printf("mlp_medium_b32_samples_per_s %.0f\n", mlpSamplesPerSecond(preset));
     return 0;
 }

@@ -10,7 +10,9 @@
 // with its own block.
 // With BENCH_TRACE=PREFIX, also writes PREFIX<batch>.json: LibTorch's profiler trace of 10
 // whole steps (chrome://tracing, or summed per operator), which is how the pooling's
-// zero-fill and copies showed up.
+// zero-fill and copies showed up. A preset with `precision: bf16` is timed in mixed precision,
+// block by block as in the whole step.
+#include "core/internal/autocast_scope.h"
 #include "core/internal/network_impl.h"
 #include "core/model_analysis.h"
 #include "core/preset.h"
@@ -19,6 +21,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -95,6 +98,15 @@ struct BlockTime
 // first block, whose input is the data) its input, with a gradient of its output's shape.
 std::vector<BlockTime> blockTimes(atelier::LayerStack& stack, std::int64_t batch)
 {
+    // The whole step's forward turns autocast on itself, once per pass (which re-casts the
+    // weights); a block alone gets the same here.
+    const bool mixed = stack->precision == atelier::Precision::BFloat16Mixed;
+    auto forward = [mixed](torch::nn::Sequential& block, const torch::Tensor& x) {
+        std::optional<atelier::AutocastScope> scope;
+        if (mixed)
+            scope.emplace(torch::Device(torch::kCPU));
+        return block->forward(x);
+    };
     std::vector<torch::Tensor> inputs;
     {
         torch::NoGradGuard noGrad;
@@ -102,7 +114,7 @@ std::vector<BlockTime> blockTimes(atelier::LayerStack& stack, std::int64_t batch
         for (auto& block : stack->blocks) {
             inputs.push_back(x);
             if (!block->is_empty())
-                x = block->forward(x);
+                x = forward(block, x);
         }
     }
     std::vector<BlockTime> times;
@@ -122,7 +134,7 @@ std::vector<BlockTime> blockTimes(atelier::LayerStack& stack, std::int64_t batch
         for (int run = 0; run < kWarmUp + kRuns; ++run) {
             const bool timed = run >= kWarmUp;
             auto start = Clock::now();
-            const torch::Tensor output = block->forward(input);
+            const torch::Tensor output = forward(block, input);
             if (timed)
                 time.forward += millisecondsSince(start);
             if (wrt.empty())
@@ -157,9 +169,11 @@ int main(int argc, char** argv)
         batches = {32, 128};
     const atelier::ModelReport report = atelier::analyzeModel(preset.model, 10);
     atelier::Network network(preset.model, 1);
+    network.setPrecision(preset.training.precision);
     atelier::LayerStack& stack = network.impl().module;
     stack->train();
-    std::printf("%s, %d threads\n", preset.name.c_str(), torch::get_num_threads());
+    std::printf("%s, %d threads, %s\n", preset.name.c_str(), torch::get_num_threads(),
+                atelier::precisionName(preset.training.precision).c_str());
     for (const std::int64_t batch : batches) {
         // The whole step is timed before and after the blocks, and the faster kept: the
         // first measurement of a batch size also pays for the allocator's warming up.

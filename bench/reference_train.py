@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """Plain PyTorch reference for bench/train_throughput.sh: the same architectures, optimizer,
 batch size and data as Atelier's presets, the way a Python user would write them.
+Usage: reference_train.py MODEL BATCH EPOCHS DATA_DIR [fp32|bf16]; bf16 wraps every forward
+pass in torch.autocast("cpu", dtype=torch.bfloat16), as the PyTorch documentation shows.
 Prints one line: samples_per_second epoch_seconds eval_samples_per_second."""
 import gzip
 import os
@@ -64,6 +66,7 @@ def augment(name, x):
 
 def main():
     name, batch, epochs, data_dir = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    mixed = len(sys.argv) > 5 and sys.argv[5] == "bf16"
     torch.set_num_threads(os.cpu_count())
     torch.manual_seed(42)
     images = torch.from_numpy(load_idx(data_dir + "/train-images-idx3-ubyte.gz").copy()).float().div_(255)
@@ -80,12 +83,14 @@ def main():
         for i in range(0, len(x_train), batch):
             idx = order[i:i + batch]
             optimizer.zero_grad()
-            loss = F.cross_entropy(model(augment(name, x_train[idx])), y_train[idx])
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=mixed):
+                logits = model(augment(name, x_train[idx]))
+            loss = F.cross_entropy(logits.float(), y_train[idx])
             loss.backward()
             optimizer.step()
         trained = time.perf_counter()
         model.eval()
-        with torch.no_grad():
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=mixed):
             for i in range(0, len(x_dev), 128):
                 model(x_dev[i:i + 128])
         end = time.perf_counter()

@@ -5,6 +5,8 @@
 # LibTorch backend (Debian's python3-torch), and the machine's ceiling, all in one run.
 # Timings on shared machines vary by ±15%: compare only within one invocation.
 # Usage: bench/train_throughput.sh [EPOCHS [MODEL...]]   (default 2 epochs, all four models)
+# PRECISION=bf16 trains both in mixed precision (--precision bf16; autocast in the reference)
+# and sets them against the bfloat16 convolution ceiling.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 epochs=${1:-2}
@@ -25,7 +27,10 @@ trap 'rm -rf "$work"' EXIT
 echo "== ceiling (LibTorch on this machine, $(nproc) cores)"
 ceiling=$(./build/bench/bench_blas presets/mlp_medium.yaml)
 echo "$ceiling" | sed 's/^/  /'
-conv_ceiling=$(echo "$ceiling" | awk '$1 == "conv3x3_64_gflops" {print $2}')
+precision=${PRECISION:-fp32}
+ceiling_key=$([ "$precision" = bf16 ] && echo conv3x3_64_bf16_gflops || echo conv3x3_64_gflops)
+conv_ceiling=$(echo "$ceiling" | awk -v k="$ceiling_key" '$1 == k {print $2}')
+echo "  (precision $precision: %ceiling is of $ceiling_key)"
 
 flops_of() { # forward MFLOP per image, from the model summary
   "$cli" summary "presets/$1.yaml" | awk '/^Forward pass:/ {print $3}'
@@ -35,11 +40,11 @@ printf '\n%-11s %5s %12s %12s %6s %8s %8s %10s %10s %9s %9s\n' model batch ateli
 for model in "${models[@]}"; do
   mflop=$(flops_of "$model")
   for batch in 32 128; do
-    "$cli" train "presets/$model.yaml" --epochs "$epochs" --batch-size "$batch" --quiet --out "$work" --data "$data" >"$work/out"
+    "$cli" train "presets/$model.yaml" --epochs "$epochs" --batch-size "$batch" --precision "$precision" --quiet --out "$work" --data "$data" >"$work/out"
     run=$(awk '/^run:/ {print $2}' "$work/out")
     read -r atelier eval_rate <<<"$(/usr/bin/python3 -c "import json,sys; m=json.load(open('$run/metrics.json')); print(round(m['samples_per_second']), round(m['eval_samples_per_second']))")"
     epoch_s=$(tail -n 1 "$run/history.csv" | cut -d, -f7)
-    read -r python_rate python_epoch python_eval <<<"$("$python" bench/reference_train.py "$model" "$batch" "$epochs" "$data")"
+    read -r python_rate python_epoch python_eval <<<"$("$python" bench/reference_train.py "$model" "$batch" "$epochs" "$data" "$precision")"
     # A training step costs about 3× the forward pass (forward, input and weight gradients).
     gflops=$(awk -v r="$atelier" -v f="$mflop" 'BEGIN {printf "%.1f", r * f * 3 / 1000}')
     share=$(awk -v g="$gflops" -v c="$conv_ceiling" 'BEGIN {printf "%.0f%%", 100 * g / c}')
@@ -50,5 +55,5 @@ for model in "${models[@]}"; do
 done
 echo
 echo "atelier/s, python/s: training samples per second (mean over $epochs epochs); epoch_s: last epoch with"
-echo "validation; GFLOP/s: 3 × forward FLOPs × atelier/s; %ceiling: of conv3x3_64_gflops; eval/s: test-set"
+echo "validation; GFLOP/s: 3 × forward FLOPs × atelier/s; %ceiling: of $ceiling_key; eval/s: test-set"
 echo "evaluation (forward only, batches of 128); python eval/s for comparison: see reference_train.py."
