@@ -69,8 +69,13 @@ DeviceInfo resolveDevice(DeviceChoice choice)
 
 bool hasFastBfloat16(const DeviceInfo& device)
 {
-    if (!device.cuda)
+    if (!device.cuda) {
+#if defined(__x86_64__)
         return __builtin_cpu_supports("avx512bf16");
+#else
+        return false; // the feature name is x86's; elsewhere assume emulation
+#endif
+    }
 #ifdef ATELIER_HAVE_CUDA_PROPERTIES
     if (const auto* properties = at::cuda::getDeviceProperties(device.index))
         return properties->major >= 8;
