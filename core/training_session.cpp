@@ -82,6 +82,12 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& fold
         if (epochs < info.epochsDone)
             throw InputError(folder + ": cannot resume to " + std::to_string(epochs) +
                              " epochs: " + std::to_string(info.epochsDone) + " are already done");
+        // The cycle's length is the planned epochs; another count would restart it midway.
+        if (preset.training.lrSchedule.kind == LrScheduleKind::OneCycle &&
+            epochs != preset.training.epochs)
+            throw InputError(folder + ": its one_cycle learning rate spans the planned " +
+                             std::to_string(preset.training.epochs) +
+                             " epochs; --epochs cannot change that");
         preset.training.epochs = epochs;
     }
     struct stat metrics

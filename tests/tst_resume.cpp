@@ -266,6 +266,15 @@ private Q_SLOTS:
                  qPrintable(refusal(folder)));
         QVERIFY(refusal(folder + "/missing").contains("no such run folder"));
 
+        // More epochs would restart a one_cycle schedule midway.
+        Preset cycle = preset;
+        cycle.training.lrSchedule.kind = LrScheduleKind::OneCycle;
+        TrainingSession cycled(cycle, *m_data, sessionIn(m_dir.filePath("refusals")));
+        cycled.run();
+        const QString cycleRefusal = refusal(cycled.folder(), 2);
+        QVERIFY2(cycleRefusal.contains("one_cycle learning rate spans the planned 1 epochs"),
+                 qPrintable(cycleRefusal));
+
         const QString copy = m_dir.filePath("refusals/copy");
         QVERIFY(QDir().mkpath(copy));
         QFile::copy(QString::fromStdString(folder) + "/preset.yaml", copy + "/preset.yaml");
