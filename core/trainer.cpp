@@ -184,13 +184,8 @@ EpochPass Trainer::State::trainEpoch(int epoch, const TrainingCallbacks& callbac
         const bool sampleThis = nextSample < sampled.size() && sampled[nextSample] == batch + 1;
         if (sampleThis)
             probe->beginSample();
-        if (config.lrSchedule.kind == LrScheduleKind::OneCycle) {
-            loop.schedule.rate =
-                oneCycleRate(config.optimizer.learningRate, config.lrSchedule.warmupFraction,
-                             std::int64_t(epoch - 1) * batchesPerEpoch + batch,
-                             std::int64_t(config.epochs) * batchesPerEpoch);
-            setLearningRate(*optimizer, config.optimizer.kind, loop.schedule.rate);
-        }
+        setBatchLearningRate(*optimizer, config, std::int64_t(epoch - 1) * batchesPerEpoch + batch,
+                             std::int64_t(config.epochs) * batchesPerEpoch, loop.schedule);
         optimizer->zero_grad();
         const torch::Tensor logits = module->forward(x);
         const torch::Tensor loss = F::cross_entropy(logits, y);
@@ -336,11 +331,7 @@ Trainer::Trainer(const Preset& preset, const FashionMnist& data, const TrainingO
     s.dataFingerprint = dataFingerprint(data);
     s.device = resolveDevice(preset.training.device);
     s.torchDevice = torchDevice(s.device);
-    // cuDNN times its algorithms for each new shape once and keeps the fastest; a training
-    // run has two or three shapes (full batches, the last one, evaluation). Some of the
-    // winners use atomics, so a CUDA run does not repeat bit for bit; a CPU run still does.
-    if (s.device.cuda)
-        at::globalContext().setBenchmarkCuDNN(true);
+    tuneKernelsFor(s.device);
 
     const TrainDevSplit split =
         stratifiedSplit(data.train.labels, preset.data.devFraction, preset.data.splitSeed);

@@ -50,6 +50,25 @@ void setLearningRate(torch::optim::Optimizer& optimizer, OptimizerKind kind, dou
     }
 }
 
+void setBatchLearningRate(torch::optim::Optimizer& optimizer, const TrainConfig& config,
+                          std::int64_t step, std::int64_t steps, LearningRateSchedule& schedule)
+{
+    if (config.lrSchedule.kind != LrScheduleKind::OneCycle)
+        return;
+    schedule.rate =
+        oneCycleRate(config.optimizer.learningRate, config.lrSchedule.warmupFraction, step, steps);
+    setLearningRate(optimizer, config.optimizer.kind, schedule.rate);
+}
+
+void tuneKernelsFor(const DeviceInfo& device)
+{
+    // cuDNN times its algorithms once for each new shape and keeps the fastest; a training run
+    // has two or three shapes (full batches, the last one, evaluation). Some winners use
+    // atomics, so a CUDA run does not repeat bit for bit; a CPU run still does.
+    if (device.cuda)
+        at::globalContext().setBenchmarkCuDNN(true);
+}
+
 // Random flips and shifts of one training batch (N×784, on the device). Shifts pad with the
 // background value and crop each image at its own random offset: the offsets are drawn on the
 // host (the run's seeded generator, which checkpoints keep), the crops are one gather on the

@@ -4,8 +4,10 @@
 
 #include "../dataset.h"
 #include "../preset.h"
+#include "../runtime.h"
 #include "../training.h"
 #include "network_impl.h"
+#include "training_state.h"
 
 #include <memory>
 #include <random>
@@ -18,6 +20,14 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerConfig& co
                                                        LayerStack& module);
 
 void setLearningRate(torch::optim::Optimizer& optimizer, OptimizerKind kind, double rate);
+
+// A one_cycle schedule's rate for batch `step` of `steps` (over the whole run), set in the
+// optimizer and kept in `schedule`; other schedules change the rate between epochs only.
+void setBatchLearningRate(torch::optim::Optimizer& optimizer, const TrainConfig& config,
+                          std::int64_t step, std::int64_t steps, LearningRateSchedule& schedule);
+
+// cuDNN's autotuning on a CUDA device (process-wide); nothing on the CPU.
+void tuneKernelsFor(const DeviceInfo& device);
 
 // Random flips and shifts of one training batch (N×784, on the device). Shifts pad with the
 // background value and crop each image at its own random offset.
