@@ -115,7 +115,9 @@ void LayerProbe::beforeStep()
                 m_weightsBefore[i].push_back(p.detach().clone());
         }
         if (layer.hasActivation() && std::size_t(layer.index) < m_outputs.size()) {
-            const torch::Tensor y = m_outputs[std::size_t(layer.index)].detach();
+            // float32 also under mixed precision: bfloat16 sums would round the statistics.
+            const torch::Tensor y =
+                m_outputs[std::size_t(layer.index)].detach().to(torch::kFloat32);
             // A NaN output is neither saturated, nor alive, nor dead: the shares are NaN then.
             const torch::Tensor nanIfBroken = torch::where(
                 y.isnan().any(), torch::full({}, kNaN, options), torch::zeros({}, options));

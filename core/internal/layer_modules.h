@@ -172,12 +172,12 @@ struct DropoutImpl : torch::nn::Module
             return F::dropout(x, F::DropoutFuncOptions().p(rate).training(true));
         // The noise is float32 whatever x's type (bfloat16 under mixed precision, whose
         // uniform noise would have 8-bit steps); for float32 maps these are rand_like's draws.
+        // The scale is applied last, as a number: a bfloat16 1 / (1 - rate) would be rounded.
         const torch::Tensor keep = torch::empty_like(x, x.options().dtype(torch::kFloat))
                                        .uniform_()
                                        .ge_(rate)
-                                       .to(x.scalar_type())
-                                       .div_(1.0 - rate);
-        return x * keep;
+                                       .to(x.scalar_type());
+        return (x * keep).mul_(1.0 / (1.0 - rate));
     }
     double rate;
 };
