@@ -48,7 +48,11 @@ QStringList choicesOf(const QString& path, const QString& leaf)
         return {QString::fromStdString(monitorName(Monitor::ValLoss)),
                 QString::fromStdString(monitorName(Monitor::ValAccuracy))};
     if (path == QStringLiteral("training.lr_schedule.type"))
-        return {QStringLiteral("constant"), QStringLiteral("step"), QStringLiteral("plateau")};
+        return {QStringLiteral("constant"), QStringLiteral("step"), QStringLiteral("plateau"),
+                QStringLiteral("one_cycle")};
+    if (path == QStringLiteral("training.precision"))
+        return {QString::fromStdString(precisionName(Precision::Float32)),
+                QString::fromStdString(precisionName(Precision::BFloat16Mixed))};
     if (path == QStringLiteral("data.normalization"))
         return {QString::fromStdString(normalizationName(Normalization::Scale)),
                 QString::fromStdString(normalizationName(Normalization::Standardize))};
