@@ -10,10 +10,11 @@ enum class Precision
 {
     // Every value float32.
     Float32,
-    // Convolutions and matrix products in bfloat16 (LibTorch's autocast); weights, their
-    // updates, batch-norm statistics, the loss and the outputs stay float32. About 2× faster
-    // on CPUs with AVX-512 BF16 or AMX and on GPUs from Ampere on (docs/results.md); slower
-    // than float32 where bfloat16 has to be emulated.
+    // Convolutions and matrix products in bfloat16 (LibTorch's autocast; the first layer's
+    // stencil convolution stays float32); weights, their updates, batch-norm statistics, the
+    // loss and the outputs stay float32. About 2× faster on an AMX CPU (Sapphire Rapids,
+    // docs/results.md); GPUs from Ampere on also have bfloat16 in hardware (not measured
+    // yet); slower than float32 where bfloat16 has to be emulated.
     BFloat16Mixed,
 };
 

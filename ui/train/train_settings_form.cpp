@@ -73,7 +73,8 @@ TrainSettingsForm::TrainSettingsForm(PresetDocument* document, QWidget* parent)
     m_batchSize = makeSpinBox(limits::kBatchSize, QStringLiteral(" images"));
     m_epochs = makeSpinBox(limits::kEpochs);
     m_seed = makeSpinBox(limits::kSeed); // up to INT_MAX: what a QSpinBox holds
-    m_seed->setToolTip(QStringLiteral("Same seed, same device: the same history"));
+    m_seed->setToolTip(QStringLiteral("Same seed on the CPU: the same history (on a GPU, "
+                                      "cuDNN's autotuning varies slightly)"));
     m_device = new QComboBox;
     addDeviceChoices();
     m_precision = new QComboBox;
@@ -253,8 +254,8 @@ void TrainSettingsForm::addPrecisionChoices()
                              : QStringLiteral("bf16 mixed (emulated on %1: slower)").arg(where));
     m_precision->setToolTip(
         QStringLiteral("bf16 mixed: convolutions and matrix products in bfloat16, weights and "
-                       "loss in float32. About twice as fast on CPUs with AVX-512 BF16 or AMX "
-                       "and on recent GPUs; accuracy within noise of fp32"));
+                       "loss in float32. Measured about twice as fast on an AMX CPU (Sapphire "
+                       "Rapids) at the same accuracy; slower where bfloat16 is emulated"));
 }
 
 void TrainSettingsForm::refresh()
