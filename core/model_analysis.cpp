@@ -61,12 +61,22 @@ std::string fieldProblem(const LayerSpec& layer)
         if (!(layer.epsilon > 0.0))
             return "epsilon must be positive";
         break;
+    case LayerType::Residual:
+        if (layer.filters < 1)
+            return "filters must be at least 1";
+        if (!positive(layer.kernel) || !positive(layer.stride))
+            return "kernel and stride must be at least 1";
+        if (layer.activation == ActivationKind::Softmax)
+            return "softmax belongs on the output layer only; a residual block needs relu, elu, "
+                   "tanh, ...";
+        break;
     case LayerType::Invalid:
         return "unknown layer type";
     default:
         break;
     }
-    if (layer.type == LayerType::Dense || layer.type == LayerType::Conv2D) {
+    if (layer.type == LayerType::Dense || layer.type == LayerType::Conv2D ||
+        layer.type == LayerType::Residual) {
         const Initializer& k = layer.kernelInit;
         const Initializer& b = layer.biasInit;
         if (k.kind == InitKind::Uniform && !(k.a < k.b))
@@ -82,6 +92,41 @@ std::string fieldProblem(const LayerSpec& layer)
             return "bias_init normal needs std > 0";
     }
     return {};
+}
+
+void inferLayer(const LayerSpec& layer, const TensorShape& in, const LayerReport* previous,
+                LayerReport& report);
+
+// Per image, kept for the backward pass: the output, and the value before a separate
+// activation.
+std::int64_t keptElements(const LayerSpec& layer, const LayerReport& report)
+{
+    const bool separateActivation =
+        hasActivation(layer.type) && layer.activation != ActivationKind::Linear &&
+        layer.activation != ActivationKind::Softmax; // softmax is for display only
+    return saturatingMul(report.output.elements(), separateActivation ? 2 : 1);
+}
+
+// A residual block is the sum of its parts: their parameters, work and kept values, plus the
+// sum of both paths (before the block's activation).
+void inferResidual(const LayerSpec& layer, const TensorShape& in, LayerReport& report)
+{
+    const ResidualParts parts = residualParts(layer, in.dims[0]);
+    for (const auto* path : {&parts.main, &parts.shortcut})
+        for (const LayerReport& part : analyzeLayerParts(*path, in)) {
+            if (!part.error.empty()) {
+                report.error = part.error;
+                return;
+            }
+            report.trainableParams = saturatingAdd(report.trainableParams, part.trainableParams);
+            report.nonTrainableParams =
+                saturatingAdd(report.nonTrainableParams, part.nonTrainableParams);
+            report.forwardFlops = saturatingAdd(report.forwardFlops, part.forwardFlops);
+            report.activationElements =
+                saturatingAdd(report.activationElements, part.activationElements);
+            if (path == &parts.main)
+                report.output = part.output;
+        }
 }
 
 // Infers the output of one layer from `in`; sets report.error when it cannot work.
@@ -157,6 +202,13 @@ void inferLayer(const LayerSpec& layer, const TensorShape& in, const LayerReport
     case LayerType::Activation:
         report.output = in;
         return;
+    case LayerType::Residual:
+        if (!spatial) {
+            report.error = "needs a 3-D input (C×H×W) but gets " + inputDescription(in, previous);
+            return;
+        }
+        inferResidual(layer, in, report);
+        return;
     case LayerType::Invalid:
         break;
     }
@@ -186,6 +238,27 @@ std::string layerLabel(const LayerReport& layer)
 }
 
 } // namespace
+
+std::vector<LayerReport> analyzeLayerParts(const std::vector<LayerSpec>& parts,
+                                           const TensorShape& input)
+{
+    std::vector<LayerReport> reports;
+    TensorShape in = input;
+    for (const LayerSpec& layer : parts) {
+        LayerReport report;
+        report.number = int(reports.size()) + 1;
+        report.name = layerTypeName(layer.type) + "_" + std::to_string(report.number);
+        report.type = layer.type;
+        inferLayer(layer, in, nullptr, report);
+        if (report.error.empty())
+            report.activationElements = keptElements(layer, report);
+        in = report.output;
+        reports.push_back(std::move(report));
+        if (!reports.back().error.empty())
+            break;
+    }
+    return reports;
+}
 
 std::int64_t windowOutputSize(std::int64_t input, int kernel, int stride, int dilation,
                               Padding padding)
@@ -322,13 +395,8 @@ ModelReport analyzeModel(const ModelSpec& spec, int numClasses, const TrainingLo
             row.error = "softmax belongs on the output layer only (it turns the final scores "
                         "into probabilities)";
         current = row.error.empty() ? row.output : TensorShape{};
-        if (row.error.empty()) {
-            const bool separateActivation =
-                hasActivation(layer.type) && layer.activation != ActivationKind::Linear &&
-                layer.activation != ActivationKind::Softmax; // softmax is for display only
-            row.activationElements =
-                saturatingMul(row.output.elements(), separateActivation ? 2 : 1);
-        }
+        if (row.error.empty())
+            row.activationElements = saturatingAdd(row.activationElements, keptElements(layer, row));
         report.layers.push_back(std::move(row));
     }
 

@@ -75,6 +75,11 @@ void requireValidModel(const ModelReport& report);
 // A Keras-style table: layer, type, output shape, parameters, and the totals.
 std::string formatSummary(const ModelReport& report);
 
+// The reports of layers applied one after the other to `input`, such as a Residual block's
+// parts (residualParts); stops after the first layer with an error.
+std::vector<LayerReport> analyzeLayerParts(const std::vector<LayerSpec>& parts,
+                                           const TensorShape& input);
+
 // Output size of a convolution or pooling along one axis, or -1 when the window does not fit.
 std::int64_t windowOutputSize(std::int64_t input, int kernel, int stride, int dilation,
                               Padding padding);

@@ -1,6 +1,7 @@
 // Reading a trained network out of LibTorch into the exporters' plain description.
 #include "dataset.h"
 #include "internal/exported_model.h"
+#include "internal/layer_modules.h"
 #include "internal/network_impl.h"
 #include "model_analysis.h"
 #include "normalization.h"
@@ -50,6 +51,49 @@ std::string shapeText(const std::vector<std::int64_t>& dims)
     return text.str();
 }
 
+ExportedLayer describeLayer(const LayerSpec& spec, const TensorShape& in, const TensorShape& out,
+                            const torch::nn::Sequential& block);
+
+std::vector<ExportedLayer> describePath(const std::vector<LayerSpec>& layers,
+                                        const TensorShape& in,
+                                        const std::vector<torch::nn::Sequential>& blocks)
+{
+    const std::vector<LayerReport> reports = analyzeLayerParts(layers, in);
+    std::vector<ExportedLayer> path;
+    TensorShape current = in;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        path.push_back(describeLayer(layers[i], current, reports.at(i).output, blocks.at(i)));
+        current = reports[i].output;
+    }
+    return path;
+}
+
+ExportedLayer describeLayer(const LayerSpec& spec, const TensorShape& in, const TensorShape& out,
+                            const torch::nn::Sequential& block)
+{
+    ExportedLayer layer;
+    layer.spec = spec;
+    layer.input = in;
+    layer.output = out;
+    layer.pad = layerPadding(spec, in);
+    if (spec.type == LayerType::Dense || spec.type == LayerType::Conv2D ||
+        spec.type == LayerType::BatchNorm) {
+        layer.weight = tensorOf(blockTensor(block, "weight"));
+        layer.bias = tensorOf(blockTensor(block, "bias"));
+    }
+    if (spec.type == LayerType::BatchNorm) {
+        layer.runningMean = tensorOf(blockTensor(block, "running_mean"));
+        layer.runningVariance = tensorOf(blockTensor(block, "running_var"));
+    }
+    if (spec.type == LayerType::Residual) {
+        const auto& residual = *block->ptr(0)->as<modules::ResidualBlockImpl>();
+        const ResidualParts parts = residualParts(spec, in.dims[0]);
+        layer.residualMain = describePath(parts.main, in, residual.main);
+        layer.residualShortcut = describePath(parts.shortcut, in, residual.shortcut);
+    }
+    return layer;
+}
+
 } // namespace
 
 std::vector<float> realCellFactors(const ExportedLayer& layer)
@@ -82,22 +126,8 @@ ExportedModel describeForExport(const Network& network, const PixelTransform& tr
     model.inputShift = transform.shift;
     TensorShape in = report.input;
     for (std::size_t i = 0; i < spec.layers.size(); ++i) {
-        ExportedLayer layer;
-        layer.spec = spec.layers[i];
-        layer.input = in;
-        layer.output = report.layers[i].output;
-        layer.pad = layerPadding(layer.spec, in);
-        const torch::nn::Sequential& block = module->blocks.at(i);
-        if (layer.spec.type == LayerType::Dense || layer.spec.type == LayerType::Conv2D ||
-            layer.spec.type == LayerType::BatchNorm) {
-            layer.weight = tensorOf(blockTensor(block, "weight"));
-            layer.bias = tensorOf(blockTensor(block, "bias"));
-        }
-        if (layer.spec.type == LayerType::BatchNorm) {
-            layer.runningMean = tensorOf(blockTensor(block, "running_mean"));
-            layer.runningVariance = tensorOf(blockTensor(block, "running_var"));
-        }
-        model.layers.push_back(std::move(layer));
+        model.layers.push_back(
+            describeLayer(spec.layers[i], in, report.layers[i].output, module->blocks.at(i)));
         in = report.layers[i].output;
     }
     std::string classNames;

@@ -15,6 +15,7 @@ const NameTable<LayerType>& layerTypeNames()
         {LayerType::MaxPool2D, "max_pool2d"}, {LayerType::AvgPool2D, "avg_pool2d"},
         {LayerType::Dropout, "dropout"},      {LayerType::Flatten, "flatten"},
         {LayerType::BatchNorm, "batch_norm"}, {LayerType::Activation, "activation"},
+        {LayerType::Residual, "residual"},
     };
     return table;
 }
@@ -104,6 +105,13 @@ LayerSpec layerDefaults(LayerType type)
     case LayerType::Activation:
         layer.activation = ActivationKind::Relu;
         break;
+    case LayerType::Residual:
+        layer.filters = 64;
+        layer.padding = Padding::Same;
+        layer.activation = ActivationKind::Relu;
+        layer.kernelInit = Initializer::of(InitKind::HeUniform);
+        layer.useBias = false;
+        break;
     default:
         break;
     }
@@ -134,6 +142,8 @@ std::string layerTypeDisplayName(LayerType type)
         return "BatchNorm";
     case LayerType::Activation:
         return "Activation";
+    case LayerType::Residual:
+        return "Residual";
     case LayerType::Invalid:
         break;
     }
@@ -189,7 +199,35 @@ std::vector<std::string> initKindNames()
 
 bool hasActivation(LayerType type)
 {
-    return type == LayerType::Dense || type == LayerType::Conv2D || type == LayerType::Activation;
+    return type == LayerType::Dense || type == LayerType::Conv2D ||
+           type == LayerType::Activation || type == LayerType::Residual;
+}
+
+ResidualParts residualParts(const LayerSpec& block, std::int64_t inputChannels)
+{
+    LayerSpec conv = layerDefaults(LayerType::Conv2D);
+    conv.filters = block.filters;
+    conv.kernel = block.kernel;
+    conv.padding = Padding::Same;
+    conv.kernelInit = block.kernelInit;
+    conv.useBias = false;
+    LayerSpec norm = layerDefaults(LayerType::BatchNorm);
+    norm.momentum = block.momentum;
+    norm.epsilon = block.epsilon;
+    LayerSpec activation = layerDefaults(LayerType::Activation);
+    activation.activation = block.activation;
+
+    ResidualParts parts;
+    LayerSpec first = conv;
+    first.stride = block.stride;
+    parts.main = {first, norm, activation, conv, norm};
+    if (block.stride != Size2::square(1) || inputChannels != block.filters) {
+        LayerSpec projection = conv;
+        projection.kernel = Size2::square(1);
+        projection.stride = block.stride;
+        parts.shortcut = {projection, norm};
+    }
+    return parts;
 }
 
 } // namespace atelier

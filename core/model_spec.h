@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ enum class LayerType
     Flatten,
     BatchNorm,
     Activation,
+    Residual, // a ResNet basic block: two convolutions and a skip connection around them
 };
 
 enum class ActivationKind
@@ -130,6 +132,19 @@ struct ModelSpec
     }
     bool operator!=(const ModelSpec& o) const { return !(*this == o); }
 };
+
+// The layers a Residual block is made of, in order, for an input of `inputChannels`:
+//   main:     conv k×k (stride) → batch norm → activation → conv k×k → batch norm
+//   shortcut: nothing (identity) when the shape is kept, else conv 1×1 (stride) → batch norm
+// The block's output is activation(main(x) + shortcut(x)). Convolutions pad "same" and have
+// no bias (the batch norm after each has one). Shape inference, the LibTorch builder and the
+// exporters all read the block through this one description.
+struct ResidualParts
+{
+    std::vector<LayerSpec> main;
+    std::vector<LayerSpec> shortcut; // empty: identity
+};
+ResidualParts residualParts(const LayerSpec& block, std::int64_t inputChannels);
 
 // Names as written in presets and shown to users ("conv2d", "max_pool2d", "he_uniform", ...).
 std::string layerTypeName(LayerType type);

@@ -102,6 +102,22 @@ bool fusesRelu(const LayerSpec& layer)
     return layer.type == LayerType::Conv2D && layer.activation == ActivationKind::Relu;
 }
 
+torch::nn::Sequential buildBlock(const LayerSpec& layer, const TensorShape& in);
+
+// The blocks of layers applied one after the other to `in` (a residual block's path).
+std::vector<torch::nn::Sequential> buildPath(const std::vector<LayerSpec>& layers,
+                                             const TensorShape& in)
+{
+    const std::vector<LayerReport> reports = analyzeLayerParts(layers, in);
+    std::vector<torch::nn::Sequential> path;
+    TensorShape current = in;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        path.push_back(buildBlock(layers[i], current));
+        current = reports.at(i).output;
+    }
+    return path;
+}
+
 torch::nn::Sequential buildBlock(const LayerSpec& layer, const TensorShape& in)
 {
     torch::nn::Sequential block;
@@ -152,6 +168,11 @@ torch::nn::Sequential buildBlock(const LayerSpec& layer, const TensorShape& in)
                                                         .momentum(layer.momentum)
                                                         .eps(layer.epsilon)));
         break;
+    case LayerType::Residual: {
+        const ResidualParts parts = residualParts(layer, in.dims[0]);
+        block->push_back(ResidualBlock(buildPath(parts.main, in), buildPath(parts.shortcut, in)));
+        break;
+    }
     case LayerType::Activation:
     case LayerType::Invalid:
         break;

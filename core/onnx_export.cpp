@@ -7,6 +7,7 @@
 #include "version_info.h"
 
 #include <limits>
+#include <utility>
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 
@@ -110,7 +111,11 @@ class LayerWriter
 {
 public:
     LayerWriter(GraphBuilder& graph, const ExportedLayer& layer, std::size_t index)
-        : g(graph), m_layer(layer), m_prefix("layer" + std::to_string(index + 1) + "_")
+        : LayerWriter(graph, layer, "layer" + std::to_string(index + 1) + "_")
+    {}
+    // `prefix` starts the name of every node and constant of the layer.
+    LayerWriter(GraphBuilder& graph, const ExportedLayer& layer, std::string prefix)
+        : g(graph), m_layer(layer), m_prefix(std::move(prefix))
     {}
 
     std::string write(std::string x)
@@ -131,6 +136,9 @@ public:
             break;
         case LayerType::BatchNorm:
             x = batchNorm(x);
+            break;
+        case LayerType::Residual:
+            x = residual(x);
             break;
         case LayerType::Flatten:
             GraphBuilder::attribute(g.node("Flatten", {x}, name("flatten")), "axis",
@@ -238,6 +246,20 @@ private:
                             name("batch_norm"));
         GraphBuilder::attribute(node, "epsilon", float(m_layer.spec.epsilon));
         return name("batch_norm");
+    }
+
+    // Both paths from x, then their sum; the block's activation follows, as any layer's.
+    std::string residual(const std::string& x)
+    {
+        const auto along = [&](const std::vector<ExportedLayer>& path, const std::string& what) {
+            std::string y = x;
+            for (std::size_t i = 0; i < path.size(); ++i)
+                y = LayerWriter(g, path[i], name(what + std::to_string(i + 1) + "_")).write(y);
+            return y;
+        };
+        g.node("Add", {along(m_layer.residualMain, "main"), along(m_layer.residualShortcut, "shortcut")},
+               name("add"));
+        return name("add");
     }
 
     std::string activation(const std::string& x, ActivationKind kind)

@@ -197,6 +197,16 @@ LayerSpec readLayer(const YAML::Node& node, const std::string& path, ProblemList
         readActivation(map, "function", layer, true);
         allow({"function"});
         break;
+    case LayerType::Residual: // its convolutions pad "same" and leave the bias to batch norm
+        map.integer("filters", layer.filters, limits::kFilters, true);
+        readSize(map, "kernel", layer.kernel);
+        readSize(map, "stride", layer.stride);
+        readActivation(map, "activation", layer, false);
+        readInitializer(map, "kernel_init", layer.kernelInit);
+        map.number("momentum", layer.momentum, limits::kBatchNormMomentum);
+        map.number("epsilon", layer.epsilon, limits::kBatchNormEpsilon);
+        allow({"filters", "kernel", "stride", "activation", "kernel_init", "momentum", "epsilon"});
+        break;
     case LayerType::Flatten:
     case LayerType::Invalid:
         break;
@@ -256,6 +266,21 @@ void writeLayer(YAML::Emitter& out, const LayerSpec& layer)
         break;
     case LayerType::Activation:
         out << YAML::Key << "function" << YAML::Value << activationName(layer.activation);
+        break;
+    case LayerType::Residual:
+        out << YAML::Key << "filters" << YAML::Value << layer.filters;
+        if (layer.kernel != defaults.kernel)
+            emitSize(out, "kernel", layer.kernel);
+        if (layer.stride != defaults.stride)
+            emitSize(out, "stride", layer.stride);
+        if (layer.activation != defaults.activation)
+            out << YAML::Key << "activation" << YAML::Value << activationName(layer.activation);
+        if (layer.kernelInit != defaults.kernelInit)
+            emitInitializer(out, "kernel_init", layer.kernelInit);
+        if (layer.momentum != defaults.momentum)
+            out << YAML::Key << "momentum" << YAML::Value << shortestDouble(layer.momentum);
+        if (layer.epsilon != defaults.epsilon)
+            out << YAML::Key << "epsilon" << YAML::Value << shortestDouble(layer.epsilon);
         break;
     case LayerType::Flatten:
     case LayerType::Invalid:

@@ -45,7 +45,12 @@ public:
 
     void layer(const ExportedLayer& layer, std::size_t index)
     {
-        const std::string prefix = "layer" + std::to_string(index + 1) + "_";
+        this->layer(layer, "layer" + std::to_string(index + 1) + "_");
+    }
+
+    // `prefix` starts the name of every buffer and variable of the layer.
+    void layer(const ExportedLayer& layer, const std::string& prefix)
+    {
         const LayerSpec& spec = layer.spec;
         const PadAmounts& pad = layer.pad;
         const bool asymmetric = !pad.symmetric();
@@ -101,6 +106,17 @@ public:
             break;
         case LayerType::Flatten:
             line("x = torch.flatten(x, 1)");
+            break;
+        case LayerType::Residual: // x is the block's input along both paths; then their sum
+            line(prefix + "input = x");
+            for (std::size_t i = 0; i < layer.residualMain.size(); ++i)
+                this->layer(layer.residualMain[i], prefix + "main" + std::to_string(i + 1) + "_");
+            line(prefix + "main = x");
+            line("x = " + prefix + "input");
+            for (std::size_t i = 0; i < layer.residualShortcut.size(); ++i)
+                this->layer(layer.residualShortcut[i],
+                            prefix + "shortcut" + std::to_string(i + 1) + "_");
+            line("x = " + prefix + "main + x");
             break;
         case LayerType::Dropout: // identity at inference
         case LayerType::Activation:

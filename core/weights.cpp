@@ -62,6 +62,10 @@ std::string architectureFingerprint(const ModelSpec& spec)
         case LayerType::Activation:
             text << " a" << activationName(l.activation);
             break;
+        case LayerType::Residual:
+            text << " f" << l.filters << " k" << l.kernel.h << 'x' << l.kernel.w << " s"
+                 << l.stride.h << 'x' << l.stride.w << " a" << activationName(l.activation);
+            break;
         default:
             break;
         }

@@ -47,6 +47,15 @@ LayerSpec plain(LayerType type)
     return layerDefaults(type);
 }
 
+LayerSpec residual(int filters, int stride = 1, int kernel = 3)
+{
+    LayerSpec layer = layerDefaults(LayerType::Residual);
+    layer.filters = filters;
+    layer.stride = Size2::square(stride);
+    layer.kernel = Size2::square(kernel);
+    return layer;
+}
+
 LayerSpec withActivation(LayerSpec layer, ActivationKind activation)
 {
     layer.activation = activation;
@@ -165,6 +174,16 @@ private Q_SLOTS:
         QTest::newRow("activation")
             << plain(LayerType::Activation) << "8×14×14" << qint64(0) << qint64(0);
         QTest::newRow("flatten") << plain(LayerType::Flatten) << "1568" << qint64(0) << qint64(0);
+        // Two bias-free 3×3 convolutions and two batch norms; the shortcut is the identity.
+        QTest::newRow("residual keeps shape")
+            << residual(8) << "8×14×14" << qint64(2 * 8 * 9 * 8 + 2 * 16) << qint64(32);
+        // The shape changes: a 1×1 convolution and a batch norm on the shortcut too.
+        QTest::newRow("residual stride 2 widens")
+            << residual(16, 2) << "16×7×7"
+            << qint64(8 * 9 * 16 + 16 * 9 * 16 + 8 * 16 + 3 * 32) << qint64(3 * 32);
+        QTest::newRow("residual stride 3 kernel 5")
+            << residual(8, 3, 5) << "8×5×5" << qint64(2 * 8 * 25 * 8 + 8 * 8 + 3 * 16)
+            << qint64(3 * 16);
     }
 
     void eachLayerTypeInfersItsShape()
@@ -250,6 +269,18 @@ private Q_SLOTS:
         heBias.biasInit = Initializer::of(InitKind::HeUniform);
         QTest::newRow("he bias") << QVector<int>{784} << QVector<LayerSpec>{heBias}
                                  << "layer 1 dense: bias_init must be zeros, uniform or normal";
+        QTest::newRow("residual on flat input")
+            << image << QVector<LayerSpec>{plain(LayerType::Flatten), residual(8), dense(10)}
+            << "layer 2 residual: needs a 3-D input (C×H×W) but gets 784 after flatten";
+        LayerSpec softmaxBlock = residual(8);
+        softmaxBlock.activation = ActivationKind::Softmax;
+        QTest::newRow("residual with softmax")
+            << image
+            << QVector<LayerSpec>{softmaxBlock, plain(LayerType::Flatten), dense(10)}
+            << "layer 1 residual: softmax belongs on the output layer only; a residual block";
+        QTest::newRow("residual without filters")
+            << image << QVector<LayerSpec>{residual(0), plain(LayerType::Flatten), dense(10)}
+            << "layer 1 residual: filters must be at least 1";
         LayerSpec named = dense(10);
         named.name = "out";
         QTest::newRow("duplicate names")
@@ -321,6 +352,14 @@ private Q_SLOTS:
             << "cnn_medium" << qint64(2 * (9 * 32 * 784 + 32 * 9 * 64 * 196 + 3136 * 10));
         QTest::newRow("mlp_medium")
             << "mlp_medium" << qint64(2 * (784 * 128 + 128 * 128 + 128 * 10));
+        // Stem 1→32 at 28×28; blocks 32→32 at 28×28, 32→64 (stride 2, 1×1 shortcut) and
+        // 64→64 at 14×14, 64→128 (stride 2, 1×1 shortcut) and 128→128 at 7×7; dense 128→10.
+        QTest::newRow("cnn_speedrun")
+            << "cnn_speedrun"
+            << qint64(2 * (9 * 32 * 784 + 2 * 32 * 9 * 32 * 784 +
+                           (32 * 9 * 64 + 64 * 9 * 64 + 32 * 64) * 196 + 2 * 64 * 9 * 64 * 196 +
+                           (64 * 9 * 128 + 128 * 9 * 128 + 64 * 128) * 49 +
+                           2 * 128 * 9 * 128 * 49 + 128 * 10));
     }
 
     void forwardFlopsPerImage()

@@ -1,10 +1,11 @@
-// Exported models checked by runtimes nobody here wrote. Trains four small models that together
+// Exported models checked by runtimes nobody here wrote. Trains five small models that together
 // hold every layer type (dense, conv2d with valid, symmetric and asymmetric "same" padding,
 // stride and dilation, max and average pooling of each padding, batch norm after dense and
-// conv layers, dropout, flatten, the activation layer, every activation), exports each as ONNX
-// and TorchScript with atelier-cli, and has tests/model_export/check_exports.py run them:
-// ONNX's checker, OpenCV's DNN module and PyTorch, on all 10,000 test images, against
-// Atelier's own probabilities. Then `predict` and its refusals.
+// conv layers, dropout, flatten, the activation layer, residual blocks, every activation),
+// exports each as ONNX and TorchScript with atelier-cli, and has
+// tests/model_export/check_exports.py run them: ONNX's checker, OpenCV's DNN module and
+// PyTorch, on all 10,000 test images, against Atelier's own probabilities. Then `predict`
+// and its refusals.
 #include "core/dataset.h"
 #include "core/evaluation.h"
 #include "core/image_input.h"
@@ -85,6 +86,17 @@ const Case kCases[] = {
      "    - {type: flatten}\n"
      "    - {type: dense, units: 10, activation: softmax}\n",
      "[1, 28, 28]", "scale"},
+    {"cnn_residual", // residual blocks: identity and 1×1 shortcuts, asymmetric "same" padding
+     "    - {type: conv2d, filters: 8, kernel: 3, padding: same, use_bias: false}\n"
+     "    - {type: batch_norm}\n"
+     "    - {type: activation, function: relu}\n"
+     "    - {type: residual, filters: 8}\n"
+     "    - {type: residual, filters: 12, stride: 2, activation: elu}\n"
+     "    - {type: residual, filters: 12, kernel: 5, stride: 3}\n"
+     "    - {type: avg_pool2d, pool: 5}\n"
+     "    - {type: flatten}\n"
+     "    - {type: dense, units: 10, activation: softmax}\n",
+     "[1, 28, 28]", "standardize"},
 };
 
 QString presetText(const Case& c)

@@ -170,6 +170,44 @@ private Q_SLOTS:
                                  InputError);
     }
 
+    // With zero kernels both convolutions of the main path give 0, and so do their batch
+    // norms at inference: the block's output is activation(shortcut(x)). The identity
+    // shortcut passes x on (relu(x), negatives cut); a projection of zero kernels gives 0.
+    void residualBlocksAddTheirShortcut()
+    {
+        ModelSpec spec;
+        LayerSpec signedValues = layerDefaults(LayerType::Conv2D);
+        signedValues.filters = 4;
+        signedValues.padding = Padding::Same;
+        signedValues.kernelInit = Initializer::uniform(-1.0, 1.0);
+        LayerSpec identityBlock = layerDefaults(LayerType::Residual);
+        identityBlock.filters = 4;
+        identityBlock.kernelInit = Initializer::of(InitKind::Zeros);
+        LayerSpec projectedBlock = identityBlock;
+        projectedBlock.filters = 6;
+        projectedBlock.stride = Size2::square(2);
+        spec.layers = {signedValues, identityBlock, projectedBlock,
+                       layerDefaults(LayerType::Flatten), layerDefaults(LayerType::Dense)};
+        compareWithInference(spec);
+        const Network network(spec, 3);
+        std::vector<float> image(784);
+        for (std::size_t i = 0; i < image.size(); ++i)
+            image[i] = float(i % 29) / 28.0f;
+        const std::vector<float> before = network.layerActivations(image, 0);
+        const std::vector<float> after = network.layerActivations(image, 1);
+        QCOMPARE(after.size(), before.size());
+        int negatives = 0;
+        for (std::size_t i = 0; i < before.size(); ++i) {
+            QCOMPARE(after[i], std::max(before[i], 0.0f));
+            negatives += before[i] < 0.0f;
+        }
+        QVERIFY(negatives > 100); // the ReLU after the sum was exercised
+        const std::vector<float> projected = network.layerActivations(image, 2);
+        QCOMPARE(projected.size(), std::size_t(6 * 14 * 14));
+        for (float value : projected)
+            QCOMPARE(value, 0.0f);
+    }
+
     void initializersRespectTheirRanges_data()
     {
         QTest::addColumn<Initializer>("init");

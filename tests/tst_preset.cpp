@@ -57,6 +57,15 @@ Preset everythingPreset()
     activation.activation = ActivationKind::Elu;
     LayerSpec dropout = layerDefaults(LayerType::Dropout);
     dropout.rate = 0.3;
+    LayerSpec residual = layerDefaults(LayerType::Residual);
+    residual.name = "block";
+    residual.filters = 9;
+    residual.kernel = {3, 5};
+    residual.stride = {2, 1};
+    residual.activation = ActivationKind::Tanh;
+    residual.kernelInit = Initializer::of(InitKind::GlorotUniform);
+    residual.momentum = 0.2;
+    residual.epsilon = 1e-4;
     LayerSpec out = layerDefaults(LayerType::Dense);
     out.kernelInit = Initializer::of(InitKind::GlorotNormal);
     out.activation = ActivationKind::Softmax;
@@ -64,6 +73,7 @@ Preset everythingPreset()
                            batchNorm,
                            pool,
                            activation,
+                           residual,
                            layerDefaults(LayerType::MaxPool2D),
                            layerDefaults(LayerType::Flatten),
                            dropout,
@@ -148,6 +158,12 @@ private Q_SLOTS:
         QTest::newRow("key of another layer type")
             << layers + "    - {type: dense, units: 3, filters: 8}\n"
             << "p.yaml:4:31 model.layers[1].filters: unknown key 'filters'";
+        QTest::newRow("residual pads same only")
+            << layers + "    - {type: residual, filters: 8, padding: valid}\n"
+            << "p.yaml:4:36 model.layers[1].padding: unknown key 'padding'";
+        QTest::newRow("residual without filters")
+            << layers + "    - {type: residual, stride: 2}\n"
+            << "model.layers[1].filters: missing key 'filters'";
         QTest::newRow("bad activation")
             << layers + "    - {type: dense, units: 3, activation: gelu}\n"
             << "model.layers[1].activation: expected one of linear, relu, sigmoid, tanh, elu, "

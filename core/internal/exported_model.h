@@ -33,6 +33,10 @@ struct ExportedLayer
     ExportTensor weight;
     ExportTensor bias;                         // BatchNorm: beta
     ExportTensor runningMean, runningVariance; // BatchNorm only
+    // Residual: the layers of its two paths (residualParts), each described like a layer of
+    // the stack; an empty shortcut is the identity. The writers add both paths, then apply
+    // the block's activation.
+    std::vector<ExportedLayer> residualMain, residualShortcut;
 };
 
 struct ExportedModel

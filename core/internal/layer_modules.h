@@ -1,7 +1,7 @@
 // Private to core: the LibTorch modules a block is built from where LibTorch's own do not fit
 // (asymmetric "same" padding) or were measured slow on the CPU (the first convolution,
 // pooling, dropout), and the fusion of a ReLU into the pooling after it. Include only from
-// core/network.cpp.
+// core/network.cpp and core/model_export_layers.cpp (which reads residual blocks).
 #pragma once
 
 #include "../model_spec.h"
@@ -132,6 +132,36 @@ struct MaxPoolImpl : torch::nn::Module
     PadAmounts pad;
 };
 TORCH_MODULE(MaxPool);
+
+// A residual block (residualParts in model_spec.h): the main path and the shortcut, each a
+// list of blocks built like the stack's own, so that they take the same fast kernels. The
+// sum goes on to the block's activation, the next module of the block.
+struct ResidualBlockImpl : torch::nn::Module
+{
+    ResidualBlockImpl(const std::vector<torch::nn::Sequential>& mainPath,
+                      const std::vector<torch::nn::Sequential>& shortcutPath)
+    {
+        for (std::size_t i = 0; i < mainPath.size(); ++i)
+            main.push_back(register_module("main" + std::to_string(i + 1), mainPath[i]));
+        for (std::size_t i = 0; i < shortcutPath.size(); ++i)
+            shortcut.push_back(
+                register_module("shortcut" + std::to_string(i + 1), shortcutPath[i]));
+    }
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        return along(main, x) + along(shortcut, x);
+    }
+    static torch::Tensor along(std::vector<torch::nn::Sequential>& path, torch::Tensor x)
+    {
+        for (auto& block : path)
+            if (!block->is_empty())
+                x = block->forward(x);
+        return x;
+    }
+    std::vector<torch::nn::Sequential> main;
+    std::vector<torch::nn::Sequential> shortcut; // empty: identity
+};
+TORCH_MODULE(ResidualBlock);
 
 // The block's module when it is the block's only one and of type Layer, else null.
 template <typename Layer> Layer* soleModule(const torch::nn::Sequential& block)

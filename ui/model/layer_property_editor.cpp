@@ -53,6 +53,10 @@ std::vector<Field> fieldsOf(LayerType type)
     case LayerType::Activation:
         add({Field::ActivationField});
         break;
+    case LayerType::Residual: // its convolutions pad "same" and leave the bias to batch norm
+        add({Field::FiltersField, Field::KernelField, Field::StrideField, Field::ActivationField,
+             Field::KernelInitField, Field::MomentumField, Field::EpsilonField});
+        break;
     case LayerType::Flatten:
     case LayerType::Invalid:
         break;

@@ -210,6 +210,7 @@ QString architectureText(const ModelSpec& model)
             text += QStringLiteral("(%1)").arg(layer.units);
             break;
         case LayerType::Conv2D:
+        case LayerType::Residual:
             text += QStringLiteral("(%1, %2)").arg(layer.filters).arg(sizeText(layer.kernel));
             break;
         case LayerType::MaxPool2D:

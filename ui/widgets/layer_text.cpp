@@ -60,6 +60,12 @@ QString layerSettingsText(const LayerSpec& layer)
     case LayerType::Activation:
         parts << qs(activationName(layer.activation));
         break;
+    case LayerType::Residual:
+        parts << QStringLiteral("%1 filters").arg(layer.filters) << sizeText(layer.kernel);
+        if (layer.stride != Size2::square(1))
+            parts << QStringLiteral("stride %1").arg(sizeText(layer.stride));
+        addActivation(parts, layer);
+        break;
     case LayerType::Flatten:
     case LayerType::Invalid:
         break;
@@ -90,6 +96,10 @@ QString layerTypeHelp(LayerType type)
                               "training.");
     case LayerType::Activation:
         return QStringLiteral("Applies a function (ReLU, tanh, ...) on its own.");
+    case LayerType::Residual:
+        return QStringLiteral("Two convolutions with batch norm, plus a skip connection that "
+                              "adds the block's input to their result: gradients reach early "
+                              "layers even in deep stacks.");
     case LayerType::Invalid:
         break;
     }
@@ -115,6 +125,8 @@ QColor layerTypeColor(LayerType type)
         return QColor(0xb2, 0x79, 0xa2);
     case LayerType::Activation:
         return QColor(0x72, 0xb7, 0xb2);
+    case LayerType::Residual:
+        return QColor(0xc8, 0x5a, 0x3c); // a deeper shade of the convolutions' orange
     case LayerType::Invalid:
         break;
     }
