@@ -70,4 +70,9 @@ AutocastScope::~AutocastScope()
     setLowType(m_type, m_previousType);
 }
 
+bool autocastEnabled(const c10::Device& device)
+{
+    return isEnabled(device.is_cuda() ? c10::DeviceType::CUDA : c10::DeviceType::CPU);
+}
+
 } // namespace atelier

@@ -6,6 +6,7 @@
 #include "support/training_fixture.h"
 #include "ui/model/layer_mime.h"
 #include "ui/model/layer_palette_model.h"
+#include "ui/model/layer_property_editor.h"
 #include "ui/preset/preset_document.h"
 #include "ui/widgets/layer_text.h"
 
@@ -14,6 +15,7 @@
 #include <QIcon>
 #include <QImage>
 #include <QSet>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -275,6 +277,39 @@ private Q_SLOTS:
                 QByteArray(reinterpret_cast<const char*>(image.constBits()), image.sizeInBytes()));
         }
         QCOMPARE(pictures.size(), palette.rowCount());
+    }
+
+    // A residual block shows the settings it has (its convolutions always pad "same" and have
+    // no bias), and an edit keeps the block's type.
+    void residualEditorShowsTheBlocksSettings()
+    {
+        using F = LayerPropertyEditor::Field;
+        LayerPropertyEditor editor;
+        LayerSpec block = layerDefaults(LayerType::Residual);
+        editor.showLayer(3, block, QStringLiteral("residual_1"), {});
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        const std::vector<F> shown = {F::NameField,       F::FiltersField,  F::KernelField,
+                                      F::StrideField,     F::ActivationField, F::KernelInitField,
+                                      F::MomentumField,   F::EpsilonField};
+        for (F field : {F::NameField, F::UnitsField, F::FiltersField, F::KernelField, F::StrideField,
+                        F::DilationField, F::PoolField, F::PaddingField, F::ActivationField,
+                        F::KernelInitField, F::BiasInitField, F::UseBiasField, F::RateField,
+                        F::MomentumField, F::EpsilonField}) {
+            const bool expected = std::find(shown.begin(), shown.end(), field) != shown.end();
+            QVERIFY2(editor.editor(field)->isVisibleTo(&editor) == expected,
+                     qPrintable(QString("field %1").arg(int(field))));
+        }
+        std::vector<LayerSpec> edits;
+        connect(&editor, &LayerPropertyEditor::layerEdited, this,
+                [&edits](int, const LayerSpec& layer, int) { edits.push_back(layer); });
+        static_cast<QSpinBox*>(editor.editor(F::FiltersField))->setValue(96);
+        QCOMPARE(edits.size(), std::size_t(1));
+        const LayerSpec& changed = edits.front();
+        QCOMPARE(changed.type, LayerType::Residual);
+        QCOMPARE(changed.filters, 96);
+        QCOMPARE(changed.padding, Padding::Same);
+        QCOMPARE(changed.useBias, false);
     }
 
 private:

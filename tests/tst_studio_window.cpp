@@ -307,8 +307,11 @@ private Q_SLOTS:
         // The device list names what was detected.
         QVERIFY(form->device()->itemText(1).startsWith(QStringLiteral("cpu (")));
         QCOMPARE(form->device()->count(), 3);
-        // Precision: the bf16 choice says whether this machine runs it in hardware.
+        // Precision: the bf16 choice says whether the chosen device runs it in hardware.
         QVERIFY(form->precision()->itemText(1).startsWith(QStringLiteral("bf16 mixed (")));
+        form->device()->setCurrentIndex(1);
+        QVERIFY(form->precision()->itemText(1).contains(QStringLiteral("on this CPU")));
+        undo->undo();
         form->precision()->setCurrentIndex(1);
         QCOMPARE(window.document()->trainConfig().precision, Precision::BFloat16Mixed);
         undo->undo();

@@ -24,4 +24,7 @@ private:
     c10::ScalarType m_previousType;
 };
 
+// Whether autocast is on for `device`'s type on this thread, under either LibTorch API.
+bool autocastEnabled(const c10::Device& device);
+
 } // namespace atelier

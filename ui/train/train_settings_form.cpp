@@ -244,18 +244,24 @@ void TrainSettingsForm::addDeviceChoices()
 
 void TrainSettingsForm::addPrecisionChoices()
 {
-    // Whether bf16 pays depends on the hardware, so the choice says it for this machine's
-    // default device.
-    const DeviceInfo device = resolveDevice(DeviceChoice::Auto);
-    const QString where = device.cuda ? QStringLiteral("this GPU") : QStringLiteral("this CPU");
     m_precision->addItem(QStringLiteral("fp32"));
-    m_precision->addItem(hasFastBfloat16(device)
-                             ? QStringLiteral("bf16 mixed (fast on %1)").arg(where)
-                             : QStringLiteral("bf16 mixed (emulated on %1: slower)").arg(where));
+    m_precision->addItem(QStringLiteral("bf16 mixed")); // labelled by labelPrecisionFor
     m_precision->setToolTip(
         QStringLiteral("bf16 mixed: convolutions and matrix products in bfloat16, weights and "
                        "loss in float32. Measured about twice as fast on an AMX CPU (Sapphire "
                        "Rapids) at the same accuracy; slower where bfloat16 is emulated"));
+}
+
+void TrainSettingsForm::labelPrecisionFor(DeviceChoice choice)
+{
+    // Whether bf16 pays depends on the hardware the run will use, so the choice says it for
+    // the chosen device (a CUDA choice without a GPU is refused elsewhere; label auto's).
+    const DeviceInfo device =
+        resolveDevice(choice == DeviceChoice::Cuda && !cudaAvailable() ? DeviceChoice::Auto : choice);
+    const QString where = device.cuda ? QStringLiteral("this GPU") : QStringLiteral("this CPU");
+    m_precision->setItemText(1, hasFastBfloat16(device)
+                                    ? QStringLiteral("bf16 mixed (fast on %1)").arg(where)
+                                    : QStringLiteral("bf16 mixed (emulated on %1: slower)").arg(where));
 }
 
 void TrainSettingsForm::refresh()
@@ -280,6 +286,7 @@ void TrainSettingsForm::refresh()
     m_epochs->setValue(c.epochs);
     m_seed->setValue(int(std::min<std::uint64_t>(c.seed, std::numeric_limits<int>::max())));
     m_device->setCurrentIndex(int(c.device));
+    labelPrecisionFor(c.device);
     m_precision->setCurrentIndex(c.precision == Precision::BFloat16Mixed ? 1 : 0);
     m_earlyStopping->setChecked(c.earlyStopping.enabled);
     m_monitor->setCurrentIndex(c.earlyStopping.monitor == Monitor::ValAccuracy ? 1 : 0);

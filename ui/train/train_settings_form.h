@@ -4,6 +4,8 @@
 // right-click menu offers "Search over values…" for its preset key (searchRequested).
 #pragma once
 
+#include "core/preset.h"
+
 #include <QWidget>
 
 class QCheckBox;
@@ -45,6 +47,7 @@ private:
     void refresh();
     void addDeviceChoices();
     void addPrecisionChoices();
+    void labelPrecisionFor(DeviceChoice choice);
     void addSearchActions();
 
     PresetDocument* m_document;
