@@ -231,6 +231,11 @@ int main(int argc, char** argv)
     shoot(&window, out + QStringLiteral("/model-view-invalid.png"));
     window.document()->undoStack()->undo();
     window.document()->undoStack()->setClean();
+    // A residual network, a stride-2 block selected.
+    window.openPreset(QStringLiteral(ATELIER_PRESETS_DIR "/cnn_speedrun.yaml"));
+    window.modelView()->selectRow(4);
+    shoot(&window, out + QStringLiteral("/model-view-residual.png"));
+    window.openPreset(QStringLiteral(ATELIER_PRESETS_DIR "/cnn_medium.yaml"));
     if (!existingRuns.isEmpty() && window.trainView()->runs()->rowCount() > 0) {
         applyTheme(Theme::Dark);
         const int last = window.trainView()->runs()->rowCount() - 1;

@@ -86,7 +86,7 @@ if [[ ${ONLY:-all} == all ]]; then
 train 100 cnn_medium cnn_medium --device "$device"
 train 60 cnn_medium_bf16 cnn_medium --device "$device" --precision bf16 -q
 train 150 cnn_best cnn_best --device "$device"
-train 90 cnn_speedrun cnn_speedrun --device "$device"
+train 120 cnn_speedrun cnn_speedrun --device "$device"
 train 45 mlp_medium mlp_medium --device "$device" -q
 
 section "resume on $device"
