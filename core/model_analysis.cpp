@@ -396,7 +396,8 @@ ModelReport analyzeModel(const ModelSpec& spec, int numClasses, const TrainingLo
                         "into probabilities)";
         current = row.error.empty() ? row.output : TensorShape{};
         if (row.error.empty())
-            row.activationElements = saturatingAdd(row.activationElements, keptElements(layer, row));
+            row.activationElements =
+                saturatingAdd(row.activationElements, keptElements(layer, row));
         report.layers.push_back(std::move(row));
     }
 

@@ -257,7 +257,8 @@ private:
                 y = LayerWriter(g, path[i], name(what + std::to_string(i + 1) + "_")).write(y);
             return y;
         };
-        g.node("Add", {along(m_layer.residualMain, "main"), along(m_layer.residualShortcut, "shortcut")},
+        g.node("Add",
+               {along(m_layer.residualMain, "main"), along(m_layer.residualShortcut, "shortcut")},
                name("add"));
         return name("add");
     }

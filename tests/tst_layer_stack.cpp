@@ -289,13 +289,13 @@ private Q_SLOTS:
         editor.showLayer(3, block, QStringLiteral("residual_1"), {});
         editor.show();
         QVERIFY(QTest::qWaitForWindowExposed(&editor));
-        const std::vector<F> shown = {F::NameField,       F::FiltersField,  F::KernelField,
-                                      F::StrideField,     F::ActivationField, F::KernelInitField,
-                                      F::MomentumField,   F::EpsilonField};
-        for (F field : {F::NameField, F::UnitsField, F::FiltersField, F::KernelField, F::StrideField,
-                        F::DilationField, F::PoolField, F::PaddingField, F::ActivationField,
-                        F::KernelInitField, F::BiasInitField, F::UseBiasField, F::RateField,
-                        F::MomentumField, F::EpsilonField}) {
+        const std::vector<F> shown = {F::NameField,     F::FiltersField,    F::KernelField,
+                                      F::StrideField,   F::ActivationField, F::KernelInitField,
+                                      F::MomentumField, F::EpsilonField};
+        for (F field : {F::NameField, F::UnitsField, F::FiltersField, F::KernelField,
+                        F::StrideField, F::DilationField, F::PoolField, F::PaddingField,
+                        F::ActivationField, F::KernelInitField, F::BiasInitField, F::UseBiasField,
+                        F::RateField, F::MomentumField, F::EpsilonField}) {
             const bool expected = std::find(shown.begin(), shown.end(), field) != shown.end();
             QVERIFY2(editor.editor(field)->isVisibleTo(&editor) == expected,
                      qPrintable(QString("field %1").arg(int(field))));

@@ -6,7 +6,9 @@
 #include "core/text_format.h"
 #include "support/cli_runner.h"
 #include "support/sweep_fixture.h"
+#include "core/preset.h"
 #include "ui/report/report_export.h"
+#include "ui/report/run_report_parts.h"
 #include "ui/runs/run_catalog.h"
 #include "ui/search/search_view.h"
 #include "ui/studio/main_window.h"
@@ -245,6 +247,16 @@ private Q_SLOTS:
         QVERIFY(html.text.contains("4 of 4 finished"));
         // the ranked table, the effects table, the best trial's model and per-class tables
         QCOMPARE(html.tableCount, 4);
+    }
+
+    // The report's one-line architecture tells strided blocks from the others.
+    void architectureNamesEachBlocksStride()
+    {
+        const Preset speedrun = loadPreset(ATELIER_PRESETS_DIR "/cnn_speedrun.yaml");
+        const QString text = ui::architectureText(speedrun.model);
+        QVERIFY2(text.contains(QString::fromUtf8("Residual(32, 3×3) → Residual(64, 3×3, stride "
+                                                 "2×2) → Residual(64, 3×3) → ")),
+                 qPrintable(text));
     }
 
     void runPdfIsValidAndRenders()

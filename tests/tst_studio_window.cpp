@@ -1,6 +1,7 @@
 // The studio's main window: building a model with the palette and the property editor, the
 // Train action's state, keyboard editing, open/save round trips, broken presets, settings.
 #include "core/preset.h"
+#include "core/runtime.h"
 #include "support/cli_runner.h"
 #include "ui/data/dataset_controller.h"
 #include "ui/model/layer_palette_model.h"
@@ -312,6 +313,11 @@ private Q_SLOTS:
         form->device()->setCurrentIndex(1);
         QVERIFY(form->precision()->itemText(1).contains(QStringLiteral("on this CPU")));
         undo->undo();
+        if (!cudaAvailable()) { // a cuda choice without a GPU is labelled as auto, not refused
+            form->device()->setCurrentIndex(2);
+            QVERIFY(form->precision()->itemText(1).contains(QStringLiteral("on this CPU")));
+            undo->undo();
+        }
         form->precision()->setCurrentIndex(1);
         QCOMPARE(window.document()->trainConfig().precision, Precision::BFloat16Mixed);
         undo->undo();

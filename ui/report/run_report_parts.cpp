@@ -211,7 +211,10 @@ QString architectureText(const ModelSpec& model)
             break;
         case LayerType::Conv2D:
         case LayerType::Residual:
-            text += QStringLiteral("(%1, %2)").arg(layer.filters).arg(sizeText(layer.kernel));
+            text += QStringLiteral("(%1, %2").arg(layer.filters).arg(sizeText(layer.kernel));
+            if (layer.stride != Size2::square(1))
+                text += QStringLiteral(", stride %1").arg(sizeText(layer.stride));
+            text += QStringLiteral(")");
             break;
         case LayerType::MaxPool2D:
         case LayerType::AvgPool2D:

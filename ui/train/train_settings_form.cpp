@@ -256,12 +256,13 @@ void TrainSettingsForm::labelPrecisionFor(DeviceChoice choice)
 {
     // Whether bf16 pays depends on the hardware the run will use, so the choice says it for
     // the chosen device (a CUDA choice without a GPU is refused elsewhere; label auto's).
-    const DeviceInfo device =
-        resolveDevice(choice == DeviceChoice::Cuda && !cudaAvailable() ? DeviceChoice::Auto : choice);
+    const DeviceInfo device = resolveDevice(
+        choice == DeviceChoice::Cuda && !cudaAvailable() ? DeviceChoice::Auto : choice);
     const QString where = device.cuda ? QStringLiteral("this GPU") : QStringLiteral("this CPU");
-    m_precision->setItemText(1, hasFastBfloat16(device)
-                                    ? QStringLiteral("bf16 mixed (fast on %1)").arg(where)
-                                    : QStringLiteral("bf16 mixed (emulated on %1: slower)").arg(where));
+    m_precision->setItemText(
+        1, hasFastBfloat16(device)
+               ? QStringLiteral("bf16 mixed (fast on %1)").arg(where)
+               : QStringLiteral("bf16 mixed (emulated on %1: slower)").arg(where));
 }
 
 void TrainSettingsForm::refresh()
