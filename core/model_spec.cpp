@@ -1,6 +1,7 @@
 // Names and defaults of the model-spec enums.
 #include "model_spec.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace atelier {
@@ -191,6 +192,14 @@ std::vector<LayerType> allLayerTypes()
 std::vector<std::string> activationNames()
 {
     return namesOf(activationTable());
+}
+std::vector<std::string> activationNamesFor(LayerType type)
+{
+    std::vector<std::string> names = activationNames();
+    if (type == LayerType::Residual)
+        names.erase(std::remove(names.begin(), names.end(), activationName(ActivationKind::Softmax)),
+                    names.end());
+    return names;
 }
 std::vector<std::string> initKindNames()
 {

@@ -159,6 +159,9 @@ std::optional<InitKind> initKindFromName(const std::string& name);
 
 std::vector<LayerType> allLayerTypes();
 std::vector<std::string> activationNames();
+// The activations a layer of `type` can take: all, except softmax for a residual block,
+// whose activation acts inside the network (softmax belongs on the output layer only).
+std::vector<std::string> activationNamesFor(LayerType type);
 std::vector<std::string> initKindNames();
 
 // True for types that carry an activation field applied after them.

@@ -11,6 +11,7 @@
 #include "ui/widgets/layer_text.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QDir>
 #include <QIcon>
 #include <QImage>
@@ -310,6 +311,37 @@ private Q_SLOTS:
         QCOMPARE(changed.filters, 96);
         QCOMPARE(changed.padding, Padding::Same);
         QCOMPARE(changed.useBias, false);
+    }
+
+    // Softmax belongs on the output layer only: a residual block's Activation box does not
+    // offer it, the next dense layer's does, and a block that has it anyway shows it.
+    void residualActivationChoicesLeaveOutSoftmax()
+    {
+        using F = LayerPropertyEditor::Field;
+        LayerPropertyEditor editor;
+        auto choices = [&editor] {
+            auto* box = static_cast<QComboBox*>(editor.editor(F::ActivationField));
+            QStringList items;
+            for (int i = 0; i < box->count(); ++i)
+                items << box->itemText(i);
+            return std::make_pair(items, box->currentText());
+        };
+        LayerSpec block = layerDefaults(LayerType::Residual);
+        block.activation = ActivationKind::Elu;
+        editor.showLayer(3, block, QStringLiteral("residual_1"), {});
+        QVERIFY(!choices().first.contains("softmax"));
+        QCOMPARE(choices().first.size(), int(activationNames().size()) - 1);
+        QCOMPARE(choices().second, QStringLiteral("elu"));
+
+        LayerSpec dense = layerDefaults(LayerType::Dense);
+        dense.activation = ActivationKind::Softmax;
+        editor.showLayer(4, dense, QStringLiteral("dense_1"), {});
+        QCOMPARE(choices().first.size(), int(activationNames().size()));
+        QCOMPARE(choices().second, QStringLiteral("softmax"));
+
+        block.activation = ActivationKind::Softmax; // e.g. from a hand-written preset
+        editor.showLayer(3, block, QStringLiteral("residual_1"), QStringLiteral("softmax ..."));
+        QCOMPARE(choices().second, QStringLiteral("softmax"));
     }
 
 private:

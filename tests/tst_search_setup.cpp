@@ -272,6 +272,28 @@ space:
         QVERIFY2(parsed.problems.empty(), qPrintable(draft.toYaml()));
     }
 
+    // A residual block's activation is searched over what such a block can take: softmax,
+    // which the preset reader would refuse there, is not among the starting values.
+    void residualActivationSearchLeavesOutSoftmax()
+    {
+        SweepDraft draft;
+        draft.setBase(loadPreset((kPresets + "/cnn_speedrun.yaml").toStdString()));
+        QCOMPARE(SweepDraft::layerTypeAt(draft.base(), "model.layers[04].activation"),
+                 LayerType::Residual);
+        QCOMPARE(SweepDraft::layerTypeAt(draft.base(), "model.layers[40].activation"),
+                 LayerType::Invalid);
+        QVERIFY(draft.addParameterFor("model.layers[4].activation", "relu"));
+        QVERIFY(draft.addParameterFor("model.layers[11].activation", "softmax"));
+        const auto& p = draft.parameters();
+        QVERIFY(!p[0].values.contains("softmax"));
+        QCOMPARE(p[0].values.size(), int(activationNames().size()) - 1);
+        QVERIFY(p[1].values.contains("softmax")); // the dense output layer keeps it
+        const SweepParseResult parsed = draft.parse();
+        QVERIFY2(parsed.problems.empty(), parsed.problems.empty()
+                                              ? ""
+                                              : parsed.problems.front().toString().c_str());
+    }
+
     void theFormsContextMenuNamesTheKey()
     {
         PresetDocument document;

@@ -64,6 +64,26 @@ std::vector<Field> fieldsOf(LayerType type)
     return fields;
 }
 
+// Offers the activations a layer of `type` can take, plus its current one where that does
+// not belong (the error line says why), so that the box never shows another layer's value.
+void showActivationChoices(QComboBox* box, LayerType type, ActivationKind current)
+{
+    QStringList choices;
+    for (const std::string& name : activationNamesFor(type))
+        choices << qs(name);
+    const QString currentName = qs(activationName(current));
+    if (!choices.contains(currentName))
+        choices << currentName;
+    QStringList shown;
+    for (int i = 0; i < box->count(); ++i)
+        shown << box->itemText(i);
+    if (shown != choices) {
+        box->clear();
+        box->addItems(choices);
+    }
+    box->setCurrentText(currentName);
+}
+
 QString range(const IntLimits& limits)
 {
     return QStringLiteral("%1 – %2").arg(qs(withThousands(limits.min)),
@@ -358,8 +378,7 @@ void LayerPropertyEditor::setValues()
     static_cast<SizeEditor*>(editor(StrideField))->setValue(l.stride);
     static_cast<SizeEditor*>(editor(DilationField))->setValue(l.dilation);
     static_cast<QComboBox*>(editor(PaddingField))->setCurrentText(qs(paddingName(l.padding)));
-    static_cast<QComboBox*>(editor(ActivationField))
-        ->setCurrentText(qs(activationName(l.activation)));
+    showActivationChoices(static_cast<QComboBox*>(editor(ActivationField)), l.type, l.activation);
     static_cast<InitializerEditor*>(editor(KernelInitField))->setValue(l.kernelInit);
     static_cast<InitializerEditor*>(editor(BiasInitField))->setValue(l.biasInit);
     static_cast<QCheckBox*>(editor(UseBiasField))->setChecked(l.useBias);

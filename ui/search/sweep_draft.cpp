@@ -99,6 +99,18 @@ bool SweepDraft::setBaseFromFile(const QString& path, QString* error)
     return true;
 }
 
+LayerType SweepDraft::layerTypeAt(const Preset& preset, const QString& keyPath)
+{
+    static const QRegularExpression layer(QStringLiteral("^model\\.layers\\[(\\d+)\\]"));
+    const QRegularExpressionMatch match = layer.match(canonicalPath(keyPath));
+    bool number = false;
+    const qlonglong position = match.captured(1).toLongLong(&number);
+    if (!match.hasMatch() || !number || position < 1 ||
+        position > qlonglong(preset.model.layers.size()))
+        return LayerType::Invalid;
+    return preset.model.layers[std::size_t(position - 1)].type;
+}
+
 QString SweepDraft::canonicalPath(const QString& keyPath)
 {
     static const QRegularExpression position(QStringLiteral("\\[\\s*0*(\\d+)\\s*\\]"));
@@ -195,8 +207,8 @@ void SweepDraft::removeParameter(int row)
 bool SweepDraft::addParameterFor(const QString& keyPath, const QString& currentValueYaml,
                                  QString* why)
 {
-    const SuggestedParameter suggestion =
-        suggestParameter(canonicalPath(keyPath), currentValueYaml.trimmed());
+    const SuggestedParameter suggestion = suggestParameter(
+        canonicalPath(keyPath), currentValueYaml.trimmed(), layerTypeAt(m_base, keyPath));
     Parameter parameter;
     parameter.paths = {canonicalPath(keyPath)};
     parameter.values = suggestion.values;

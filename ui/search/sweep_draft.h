@@ -105,6 +105,9 @@ public:
 
     // "model.layers[02].units" → "model.layers[2].units": paths compare in one spelling.
     static QString canonicalPath(const QString& keyPath);
+    // The type of the layer a "model.layers[K]..." path names in `preset` (K counts from 1),
+    // or Invalid for another path or a position past the stack.
+    static LayerType layerTypeAt(const Preset& preset, const QString& keyPath);
 
 Q_SIGNALS:
     void changed();

@@ -38,7 +38,7 @@ QString leafOf(const QString& path)
 }
 
 // Every choice a key has, or none when it is not a choice.
-QStringList choicesOf(const QString& path, const QString& leaf)
+QStringList choicesOf(const QString& path, const QString& leaf, LayerType layerType)
 {
     const bool layer = path.startsWith(QStringLiteral("model.layers["));
     if (path == QStringLiteral("training.optimizer.type"))
@@ -64,7 +64,8 @@ QStringList choicesOf(const QString& path, const QString& leaf)
         return devices;
     }
     if (layer && (leaf == QStringLiteral("activation") || leaf == QStringLiteral("function")))
-        return names(activationNames());
+        return names(layerType == LayerType::Invalid ? activationNames()
+                                                     : activationNamesFor(layerType));
     if (layer && leaf == QStringLiteral("padding"))
         return {QString::fromStdString(paddingName(Padding::Valid)),
                 QString::fromStdString(paddingName(Padding::Same))};
@@ -133,7 +134,8 @@ QStringList numericNeighbours(const QString& path, const QString& leaf, double v
 
 } // namespace
 
-SuggestedParameter suggestParameter(const QString& keyPath, const QString& currentValueYaml)
+SuggestedParameter suggestParameter(const QString& keyPath, const QString& currentValueYaml,
+                                    LayerType layerType)
 {
     SuggestedParameter suggestion;
     suggestion.name = keyPath;
@@ -162,7 +164,7 @@ SuggestedParameter suggestParameter(const QString& keyPath, const QString& curre
                                                                         : QStringLiteral("true")};
         return suggestion;
     }
-    const QStringList choices = choicesOf(keyPath, leaf);
+    const QStringList choices = choicesOf(keyPath, leaf, layerType);
     if (!choices.isEmpty()) {
         // Every choice; a current value with parameters ({type: normal, std: 0.01}) first,
         // in place of its bare name.

@@ -3,6 +3,8 @@
 // rates and other log-scale keys: ×0.1 and ×10; choices: every choice; switches: both).
 #pragma once
 
+#include "core/model_spec.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -15,6 +17,9 @@ struct SuggestedParameter
     QStringList labels; // names of the values when they are whole sub-maps, else empty
 };
 
-SuggestedParameter suggestParameter(const QString& keyPath, const QString& currentValueYaml);
+// `layerType` is the type of the layer a model.layers[K] path names, where known: choices
+// that layer cannot take (softmax for a residual block) are left out.
+SuggestedParameter suggestParameter(const QString& keyPath, const QString& currentValueYaml,
+                                    LayerType layerType = LayerType::Invalid);
 
 } // namespace atelier::ui
