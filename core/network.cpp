@@ -196,14 +196,20 @@ TensorStatistics statisticsOf(const torch::Tensor& tensor)
     return stats;
 }
 
-// The parameter named `name` ("weight", "bias") of the first module in a block that has it.
+// The parameter named `name` ("weight", "bias") of the block's first module with a weight:
+// a residual block's first convolution, whose missing bias is not its batch norm's shift.
 torch::Tensor blockParameter(const torch::nn::Sequential& block, const std::string& name)
 {
-    for (const auto& parameter : block->named_parameters(/*recurse=*/true)) {
+    const std::string weight = "weight";
+    const auto parameters = block->named_parameters(/*recurse=*/true);
+    for (const auto& parameter : parameters) {
         const std::string& key = parameter.key();
-        if (key.size() >= name.size() &&
-            key.compare(key.size() - name.size(), name.size(), name) == 0)
-            return parameter.value();
+        if (key.size() < weight.size() ||
+            key.compare(key.size() - weight.size(), weight.size(), weight) != 0)
+            continue;
+        const std::string module = key.substr(0, key.size() - weight.size()); // "0." or ""
+        const torch::Tensor* found = parameters.find(module + name);
+        return found ? *found : torch::Tensor();
     }
     return {};
 }

@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 
 using namespace atelier;
@@ -206,6 +207,13 @@ private Q_SLOTS:
         QCOMPARE(projected.size(), std::size_t(6 * 14 * 14));
         for (float value : projected)
             QCOMPARE(value, 0.0f);
+        // A block's kernel is its first convolution's (6 × 4 × 3 × 3, zeros); that
+        // convolution has no bias, and the batch norm's shift is not reported as one.
+        const std::vector<float> kernel = network.kernelValues(2);
+        QCOMPARE(kernel.size(), std::size_t(6 * 4 * 3 * 3));
+        QVERIFY(std::all_of(kernel.begin(), kernel.end(), [](float v) { return v == 0.0f; }));
+        QVERIFY(network.biasValues(2).empty());
+        QCOMPARE(network.biasValues(0).size(), std::size_t(4)); // a conv2d keeps its own
     }
 
     void initializersRespectTheirRanges_data()
