@@ -115,13 +115,14 @@ ATELIER_INLINE void forwardPixels(const float* __restrict p, std::int64_t pw,
     }
 }
 
-ATELIER_VECTOR_CLONES
-void forwardImage(const float* __restrict padded, const Geometry& g,
-                  const float* __restrict weights, const float* __restrict bias, bool relu,
-                  float* __restrict out)
+// Output rows [firstRow, endRow) of one image, `out` at the first of them.
+ATELIER_INLINE void forwardRows(const float* __restrict padded, const Geometry& g,
+                                std::int64_t firstRow, std::int64_t endRow,
+                                const float* __restrict weights, const float* __restrict bias,
+                                bool relu, float* __restrict out)
 {
     const std::int64_t c = g.channels, pw = paddedWidth(g);
-    for (std::int64_t y = 0; y < g.outHeight; ++y) {
+    for (std::int64_t y = firstRow; y < endRow; ++y) {
         const float* row = padded + y * pw;
         std::int64_t x = 0;
         for (; x + 2 <= g.outWidth; x += 2, out += 2 * c)
@@ -129,6 +130,44 @@ void forwardImage(const float* __restrict padded, const Geometry& g,
         for (; x < g.outWidth; ++x, out += c)
             forwardPixels<1>(row + x, pw, weights, c, bias, relu, out);
     }
+}
+
+ATELIER_VECTOR_CLONES
+void forwardImage(const float* __restrict padded, const Geometry& g,
+                  const float* __restrict weights, const float* __restrict bias, bool relu,
+                  float* __restrict out)
+{
+    forwardRows(padded, g, 0, g.outHeight, weights, bias, relu, out);
+}
+
+// One image's pooled output: each row of windows is convolved into `rows` (window height ×
+// output width × channels, in cache) and pooled from there, with the pooling's rules.
+ATELIER_VECTOR_CLONES
+void forwardPooledImage(const float* __restrict padded, const Geometry& g,
+                        const float* __restrict weights, const float* __restrict bias,
+                        const pool::Geometry& pooling, bool relu, float* __restrict rows,
+                        float* __restrict out, std::uint8_t* __restrict winners)
+{
+    const std::int64_t pooledRow = pooling.outWidth * g.channels;
+    for (std::int64_t y = 0; y < pooling.outHeight; ++y) {
+        const std::int64_t first = y * pooling.windowHeight;
+        const std::int64_t end = std::min(first + pooling.windowHeight, g.outHeight);
+        forwardRows(padded, g, first, end, weights, bias, /*relu=*/false, rows);
+        pool::Geometry band = pooling;
+        band.height = end - first;
+        band.outHeight = 1;
+        pool::forward(rows, band, 0, 1, relu, out + y * pooledRow, winners + y * pooledRow);
+    }
+}
+
+// Adds one output pixel's gradients (8 channels) to its 9 tap sums and its bias sum.
+ATELIER_INLINE void addPixel(Vec grad, const float* __restrict window, std::int64_t pw,
+                             Vec* __restrict tap, Vec& biasSum)
+{
+#pragma GCC unroll 9
+    for (int t = 0; t < kTaps; ++t)
+        tap[t] += grad * window[tapOffset(t, pw)];
+    biasSum += grad;
 }
 
 // One image's contribution, added to `sums` channel block by channel block: the 10 sums of
@@ -152,10 +191,7 @@ void gradientImage(const float* __restrict padded, const Geometry& g,
                 Vec grad = load(gradOut + pixel * c + k);
                 if (reluOut)
                     grad = load(reluOut + pixel * c + k) <= zero ? zero : grad;
-#pragma GCC unroll 9
-                for (int t = 0; t < kTaps; ++t)
-                    tap[t] += grad * row[tapOffset(t, pw) + x];
-                biasSum += grad;
+                addPixel(grad, row + x, pw, tap, biasSum);
             }
         }
         for (int t = 0; t < kTaps; ++t)
@@ -171,6 +207,65 @@ void gradientImage(const float* __restrict padded, const Geometry& g,
                 float grad = gradOut[pixel * c + k];
                 if (reluOut && reluOut[pixel * c + k] <= 0.0f)
                     grad = 0.0f;
+                for (int t = 0; t < kTaps; ++t)
+                    tap[t] += grad * row[tapOffset(t, pw) + x];
+                biasSum += grad;
+            }
+        }
+        for (int t = 0; t < kTaps; ++t)
+            sums[t * c + k] += tap[t];
+        sums[kTaps * c + k] += biasSum;
+    }
+}
+
+// gradientImage for a pooled output: a pixel's gradient is its window's where the pixel won
+// it (the pooling's backward, never written out), and 0 elsewhere. The pixels are visited in
+// gradientImage's order and a 0 adds nothing, so the sums have the same bits as the
+// convolution's gradient after the pooling's.
+ATELIER_VECTOR_CLONES
+void pooledGradientImage(const float* __restrict padded, const Geometry& g,
+                         const pool::Geometry& pooling, const float* __restrict gradOut,
+                         const std::uint8_t* __restrict winners, float* __restrict sums)
+{
+    using Bytes = std::uint8_t __attribute__((vector_size(kLanes)));
+    using Cells = std::int32_t __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
+    const std::int64_t c = g.channels, pw = paddedWidth(g);
+    const std::int64_t wh = pooling.windowHeight, ww = pooling.windowWidth;
+    // Pixels past the last window (no padding) get no gradient.
+    const std::int64_t rows = std::min(g.outHeight, pooling.outHeight * wh);
+    const std::int64_t vectorEnd = c - c % kLanes;
+    const Vec zero = {};
+    for (std::int64_t k = 0; k < vectorEnd; k += kLanes) {
+        Vec tap[kTaps] = {};
+        Vec biasSum = zero;
+        for (std::int64_t y = 0; y < rows; ++y) {
+            const float* row = padded + y * pw;
+            const std::int64_t pooledRow = (y / wh) * pooling.outWidth;
+            for (std::int64_t px = 0; px < pooling.outWidth; ++px) {
+                const std::int64_t at = (pooledRow + px) * c + k;
+                const Vec grad = load(gradOut + at);
+                Bytes bytes;
+                std::memcpy(&bytes, winners + at, sizeof bytes);
+                const Cells winner = __builtin_convertvector(bytes, Cells);
+                const std::int64_t columns = std::min(ww, g.outWidth - px * ww);
+                for (std::int64_t cx = 0; cx < columns; ++cx) {
+                    const Cells cell = Cells{} + std::int32_t((y % wh) * ww + cx);
+                    addPixel(winner == cell ? grad : zero, row + px * ww + cx, pw, tap, biasSum);
+                }
+            }
+        }
+        for (int t = 0; t < kTaps; ++t)
+            store(sums + t * c + k, load(sums + t * c + k) + tap[t]);
+        store(sums + kTaps * c + k, load(sums + kTaps * c + k) + biasSum);
+    }
+    for (std::int64_t k = vectorEnd; k < c; ++k) {
+        float tap[kTaps] = {}, biasSum = 0.0f;
+        for (std::int64_t y = 0; y < rows; ++y) {
+            const float* row = padded + y * pw;
+            for (std::int64_t x = 0; x < std::min(g.outWidth, pooling.outWidth * ww); ++x) {
+                const std::int64_t at = ((y / wh) * pooling.outWidth + x / ww) * c + k;
+                const bool won = winners[at] == (y % wh) * ww + x % ww;
+                const float grad = won ? gradOut[at] : 0.0f;
                 for (int t = 0; t < kTaps; ++t)
                     tap[t] += grad * row[tapOffset(t, pw) + x];
                 biasSum += grad;
@@ -206,6 +301,35 @@ void accumulateWeightGradient(const float* images, std::int64_t count, const Geo
         fillPadded(images + i * imageSize, geometry, padded.data());
         gradientImage(padded.data(), geometry, gradOut + i * outSize,
                       reluOut ? reluOut + i * outSize : nullptr, sums);
+    }
+}
+
+void forwardPooled(const float* images, std::int64_t count, const Geometry& geometry,
+                   const float* weights, const float* bias, const pool::Geometry& pooling,
+                   bool relu, float* out, std::uint8_t* winners)
+{
+    std::vector<float> padded(std::size_t(paddedHeight(geometry) * paddedWidth(geometry)), 0.0f);
+    std::vector<float> rows(std::size_t(pooling.windowHeight * geometry.outWidth * geometry.channels));
+    const std::int64_t imageSize = geometry.height * geometry.width;
+    const std::int64_t outSize = pooling.outHeight * pooling.outWidth * geometry.channels;
+    for (std::int64_t i = 0; i < count; ++i) {
+        fillPadded(images + i * imageSize, geometry, padded.data());
+        forwardPooledImage(padded.data(), geometry, weights, bias, pooling, relu, rows.data(),
+                           out + i * outSize, winners + i * outSize);
+    }
+}
+
+void accumulatePooledWeightGradient(const float* images, std::int64_t count,
+                                    const Geometry& geometry, const pool::Geometry& pooling,
+                                    const float* gradOut, const std::uint8_t* winners, float* sums)
+{
+    std::vector<float> padded(std::size_t(paddedHeight(geometry) * paddedWidth(geometry)), 0.0f);
+    const std::int64_t imageSize = geometry.height * geometry.width;
+    const std::int64_t outSize = pooling.outHeight * pooling.outWidth * geometry.channels;
+    for (std::int64_t i = 0; i < count; ++i) {
+        fillPadded(images + i * imageSize, geometry, padded.data());
+        pooledGradientImage(padded.data(), geometry, pooling, gradOut + i * outSize,
+                            winners + i * outSize, sums);
     }
 }
 

@@ -31,6 +31,42 @@ stencil::Geometry geometryOf(const torch::Tensor& x, std::int64_t channels,
     return g;
 }
 
+// The stencil's weight and bias gradients (the bias's undefined without `hasBias`):
+// `accumulate(first, n, sums)` adds images [first, first + n) to `sums` (10 × channels).
+// Each block of kImagesPerBlock images has sums of its own, added in block order.
+template <typename Accumulate>
+std::pair<torch::Tensor, torch::Tensor> stencilGradients(std::int64_t count,
+                                                         std::int64_t channels, bool hasBias,
+                                                         Accumulate accumulate)
+{
+    const std::int64_t blocks = (count + kImagesPerBlock - 1) / kImagesPerBlock;
+    const std::int64_t sumSize = (stencil::kTaps + 1) * channels;
+    std::vector<float> partial(std::size_t(blocks * sumSize), 0.0f);
+    at::parallel_for(0, blocks, 1, [&](std::int64_t firstBlock, std::int64_t endBlock) {
+        for (std::int64_t block = firstBlock; block < endBlock; ++block) {
+            const std::int64_t first = block * kImagesPerBlock;
+            accumulate(first, std::min(kImagesPerBlock, count - first),
+                       partial.data() + block * sumSize);
+        }
+    });
+    torch::Tensor sums = torch::zeros({stencil::kTaps + 1, channels});
+    float* total = sums.data_ptr<float>();
+    for (std::int64_t block = 0; block < blocks; ++block)
+        for (std::int64_t i = 0; i < sumSize; ++i)
+            total[i] += partial[std::size_t(block * sumSize + i)];
+    torch::Tensor weightGrad = sums.narrow(0, 0, stencil::kTaps)
+                                   .t()
+                                   .reshape({channels, 1, 3, 3})
+                                   .contiguous(torch::MemoryFormat::ChannelsLast);
+    return {weightGrad, hasBias ? sums[stencil::kTaps].clone() : torch::Tensor()};
+}
+
+// Tap-major weights (9 × C): each tap's C weights are one vector row.
+torch::Tensor tapMajor(const torch::Tensor& weight)
+{
+    return weight.detach().reshape({weight.size(0), stencil::kTaps}).t().contiguous();
+}
+
 struct StencilConvolutionFunction : torch::autograd::Function<StencilConvolutionFunction>
 {
     static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x,
@@ -40,9 +76,7 @@ struct StencilConvolutionFunction : torch::autograd::Function<StencilConvolution
         // One channel: channels-last and NCHW are the same bytes, so this never copies them.
         const torch::Tensor images = x.contiguous();
         const stencil::Geometry g = geometryOf(images, weight.size(0), {padTop, padLeft});
-        // Tap-major weights (9 × C): each tap's C weights are one vector row.
-        const torch::Tensor taps =
-            weight.detach().reshape({g.channels, stencil::kTaps}).t().contiguous();
+        const torch::Tensor taps = tapMajor(weight);
         const torch::Tensor biasValues = bias.detach().contiguous();
         const std::int64_t count = images.size(0);
         torch::Tensor out =
@@ -76,51 +110,40 @@ struct StencilConvolutionFunction : torch::autograd::Function<StencilConvolution
         const stencil::Geometry g =
             geometryOf(images, channels,
                        {ctx->saved_data["padTop"].toInt(), ctx->saved_data["padLeft"].toInt()});
-        const std::int64_t count = images.size(0);
-        const std::int64_t blocks = (count + kImagesPerBlock - 1) / kImagesPerBlock;
-        const std::int64_t sumSize = (stencil::kTaps + 1) * channels;
-        std::vector<float> partial(std::size_t(blocks * sumSize), 0.0f);
         const float* in = images.data_ptr<float>();
         const float* gradient = grad.data_ptr<float>();
         const float* mask = reluOut.defined() ? reluOut.data_ptr<float>() : nullptr;
         const std::int64_t imageSize = g.height * g.width;
         const std::int64_t outSize = g.outHeight * g.outWidth * channels;
-        at::parallel_for(0, blocks, 1, [&](std::int64_t firstBlock, std::int64_t endBlock) {
-            for (std::int64_t block = firstBlock; block < endBlock; ++block) {
-                const std::int64_t first = block * kImagesPerBlock;
-                const std::int64_t n = std::min(kImagesPerBlock, count - first);
-                stencil::accumulateWeightGradient(
-                    in + first * imageSize, n, g, gradient + first * outSize,
-                    mask ? mask + first * outSize : nullptr, partial.data() + block * sumSize);
-            }
-        });
-        torch::Tensor sums = torch::zeros({stencil::kTaps + 1, channels});
-        float* total = sums.data_ptr<float>();
-        for (std::int64_t block = 0; block < blocks; ++block)
-            for (std::int64_t i = 0; i < sumSize; ++i)
-                total[i] += partial[std::size_t(block * sumSize + i)];
-        const torch::Tensor weightGrad = sums.narrow(0, 0, stencil::kTaps)
-                                             .t()
-                                             .reshape({channels, 1, 3, 3})
-                                             .contiguous(torch::MemoryFormat::ChannelsLast);
-        const torch::Tensor biasGrad =
-            ctx->saved_data["hasBias"].toBool() ? sums[stencil::kTaps].clone() : torch::Tensor();
+        const auto [weightGrad, biasGrad] = stencilGradients(
+            images.size(0), channels, ctx->saved_data["hasBias"].toBool(),
+            [&](std::int64_t first, std::int64_t n, float* sums) {
+                stencil::accumulateWeightGradient(in + first * imageSize, n, g,
+                                                  gradient + first * outSize,
+                                                  mask ? mask + first * outSize : nullptr, sums);
+            });
         return {torch::Tensor(), weightGrad,      biasGrad,
                 torch::Tensor(), torch::Tensor(), torch::Tensor()};
     }
 };
 
-pool::Geometry poolGeometry(const torch::Tensor& x, const TilingMaxPoolSpec& spec)
+pool::Geometry poolGeometry(std::int64_t channels, std::int64_t height, std::int64_t width,
+                            const TilingMaxPoolSpec& spec)
 {
     pool::Geometry g;
-    g.height = x.size(2);
-    g.width = x.size(3);
+    g.height = height;
+    g.width = width;
     g.windowHeight = spec.window[0];
     g.windowWidth = spec.window[1];
     g.outHeight = (g.height + spec.padAfter[0]) / spec.window[0];
     g.outWidth = (g.width + spec.padAfter[1]) / spec.window[1];
-    g.channels = x.size(1);
+    g.channels = channels;
     return g;
+}
+
+pool::Geometry poolGeometry(const torch::Tensor& x, const TilingMaxPoolSpec& spec)
+{
+    return poolGeometry(x.size(1), x.size(2), x.size(3), spec);
 }
 
 // Calls `work(source, target)` with the two tensors' elements as the kernel takes them:
@@ -198,6 +221,86 @@ struct TilingMaxPoolFunction : torch::autograd::Function<TilingMaxPoolFunction>
     }
 };
 
+// The stencil convolution and a tiling max pooling in one pass (stencil::forwardPooled): the
+// convolution's output is never stored. The ReLU, when the convolution has one, is the
+// pooling's (relu(max) = max(relu)).
+struct StencilPoolFunction : torch::autograd::Function<StencilPoolFunction>
+{
+    static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x,
+                                 const torch::Tensor& weight, const torch::Tensor& bias,
+                                 std::int64_t padTop, std::int64_t padLeft,
+                                 std::int64_t windowHeight, std::int64_t windowWidth,
+                                 std::int64_t padBottom, std::int64_t padRight, bool relu)
+    {
+        const torch::Tensor images = x.contiguous();
+        const stencil::Geometry g = geometryOf(images, weight.size(0), {padTop, padLeft});
+        const pool::Geometry pooling =
+            poolGeometry(g.channels, g.outHeight, g.outWidth,
+                         {{windowHeight, windowWidth}, {padBottom, padRight}, relu});
+        const torch::Tensor taps = tapMajor(weight);
+        const torch::Tensor biasValues = bias.detach().contiguous();
+        const std::int64_t count = images.size(0);
+        const auto layout = images.options().memory_format(torch::MemoryFormat::ChannelsLast);
+        const std::vector<std::int64_t> shape = {count, g.channels, pooling.outHeight,
+                                                 pooling.outWidth};
+        torch::Tensor out = torch::empty(shape, layout);
+        torch::Tensor winners = torch::empty(shape, layout.dtype(torch::kUInt8));
+        const float* in = images.data_ptr<float>();
+        const float* w = taps.data_ptr<float>();
+        const float* b = biasValues.data_ptr<float>();
+        float* o = out.data_ptr<float>();
+        std::uint8_t* places = winners.data_ptr<std::uint8_t>();
+        const std::int64_t imageSize = g.height * g.width;
+        const std::int64_t outSize = pooling.outHeight * pooling.outWidth * g.channels;
+        at::parallel_for(0, count, kImagesPerBlock, [&](std::int64_t begin, std::int64_t end) {
+            stencil::forwardPooled(in + begin * imageSize, end - begin, g, w, b, pooling, relu,
+                                   o + begin * outSize, places + begin * outSize);
+        });
+        ctx->saved_data["padTop"] = padTop;
+        ctx->saved_data["padLeft"] = padLeft;
+        ctx->saved_data["padBottom"] = padBottom;
+        ctx->saved_data["padRight"] = padRight;
+        ctx->saved_data["windowHeight"] = windowHeight;
+        ctx->saved_data["windowWidth"] = windowWidth;
+        ctx->saved_data["hasBias"] = bias.requires_grad();
+        ctx->save_for_backward({images, winners});
+        return out;
+    }
+
+    static tensor_list backward(AutogradContext* ctx, tensor_list gradOutputs)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const torch::Tensor& images = saved[0];
+        const torch::Tensor& winners = saved[1];
+        const torch::Tensor grad =
+            gradOutputs[0].to(torch::kFloat).contiguous(torch::MemoryFormat::ChannelsLast);
+        const std::int64_t channels = grad.size(1);
+        const stencil::Geometry g =
+            geometryOf(images, channels,
+                       {ctx->saved_data["padTop"].toInt(), ctx->saved_data["padLeft"].toInt()});
+        const TilingMaxPoolSpec spec{
+            {ctx->saved_data["windowHeight"].toInt(), ctx->saved_data["windowWidth"].toInt()},
+            {ctx->saved_data["padBottom"].toInt(), ctx->saved_data["padRight"].toInt()}};
+        const pool::Geometry pooling = poolGeometry(channels, g.outHeight, g.outWidth, spec);
+        const float* in = images.data_ptr<float>();
+        const float* gradient = grad.data_ptr<float>();
+        const std::uint8_t* places = winners.data_ptr<std::uint8_t>();
+        const std::int64_t imageSize = g.height * g.width;
+        const std::int64_t outSize = pooling.outHeight * pooling.outWidth * channels;
+        const auto [weightGrad, biasGrad] = stencilGradients(
+            images.size(0), channels, ctx->saved_data["hasBias"].toBool(),
+            [&](std::int64_t first, std::int64_t n, float* sums) {
+                stencil::accumulatePooledWeightGradient(in + first * imageSize, n, g, pooling,
+                                                        gradient + first * outSize,
+                                                        places + first * outSize, sums);
+            });
+        tensor_list grads(11);
+        grads[1] = weightGrad;
+        grads[2] = biasGrad;
+        return grads;
+    }
+};
+
 } // namespace
 
 bool stencilConvolutionApplies(const torch::Tensor& x, const torch::Tensor& weight,
@@ -225,15 +328,44 @@ torch::Tensor stencilConvolution(const torch::Tensor& x, const torch::Tensor& we
     return StencilConvolutionFunction::apply(x, weight, anyBias, padding[0], padding[1], relu);
 }
 
-bool tilingMaxPoolApplies(const torch::Tensor& x, const TilingMaxPoolSpec& spec)
+namespace {
+
+// Whether the tiling kernel pools a map of height × width with `spec`.
+bool tilingFits(std::int64_t height, std::int64_t width, const TilingMaxPoolSpec& spec)
 {
     const auto& [window, pad, relu] = spec;
+    return window[0] >= 1 && window[1] >= 1 && window[0] * window[1] <= pool::kMaxWindowCells &&
+           pad[0] >= 0 && pad[0] < window[0] && pad[1] >= 0 && pad[1] < window[1] &&
+           height + pad[0] >= window[0] && width + pad[1] >= window[1];
+}
+
+} // namespace
+
+bool tilingMaxPoolApplies(const torch::Tensor& x, const TilingMaxPoolSpec& spec)
+{
     return x.is_cpu() &&
            (x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kBFloat16) &&
            x.dim() == 4 && x.is_contiguous(torch::MemoryFormat::ChannelsLast) && x.size(1) >= 1 &&
-           window[0] >= 1 && window[1] >= 1 && window[0] * window[1] <= pool::kMaxWindowCells &&
-           pad[0] >= 0 && pad[0] < window[0] && pad[1] >= 0 && pad[1] < window[1] &&
-           x.size(2) + pad[0] >= window[0] && x.size(3) + pad[1] >= window[1];
+           tilingFits(x.size(2), x.size(3), spec);
+}
+
+bool stencilPoolApplies(const torch::Tensor& x, const torch::Tensor& weight,
+                        const torch::nn::detail::ConvNdOptions<2>& options,
+                        std::array<std::int64_t, 2> padding, const TilingMaxPoolSpec& spec)
+{
+    return stencilConvolutionApplies(x, weight, options, padding) &&
+           tilingFits(x.size(2) + 2 * padding[0] - 2, x.size(3) + 2 * padding[1] - 2, spec);
+}
+
+torch::Tensor stencilConvolutionPooled(const torch::Tensor& x, const torch::Tensor& weight,
+                                       const torch::Tensor& bias,
+                                       std::array<std::int64_t, 2> padding,
+                                       const TilingMaxPoolSpec& spec)
+{
+    const torch::Tensor anyBias = bias.defined() ? bias : torch::zeros({weight.size(0)});
+    return StencilPoolFunction::apply(x, weight, anyBias, padding[0], padding[1], spec.window[0],
+                                      spec.window[1], spec.padAfter[0], spec.padAfter[1],
+                                      spec.relu);
 }
 
 torch::Tensor tilingMaxPool(const torch::Tensor& x, const TilingMaxPoolSpec& spec)

@@ -5,9 +5,11 @@
 // - the tiling max pooling: values and input gradients bit for bit, in float32 and bfloat16,
 //   with ties, NaN, "same" padding, windows that leave rows uncovered, and the ReLU it can
 //   apply;
-// - a model whose blocks get fused (a convolution's ReLU moved after its pooling) gives the
-//   outputs and gradients of the same model run block by block; an activation layer's ReLU
-//   likewise.
+// - the stencil and a tiling pooling in one kernel: the bits of the two kernels one after the
+//   other, values and gradients;
+// - a model whose blocks get fused (a convolution's ReLU moved after its pooling, the stencil
+//   and its pooling in one kernel) gives the outputs and gradients of the same model run
+//   block by block; an activation layer's ReLU likewise.
 #include "core/internal/cpu_kernels.h"
 #include "core/internal/network_impl.h"
 #include "core/model_spec.h"
@@ -278,6 +280,100 @@ private Q_SLOTS:
         QVERIFY(!tilingMaxPoolApplies(images(2, 4, 1, 8), {{2, 2}, {0, 0}, false}));
     }
 
+    void stencilPoolMatchesTheTwoKernels_data()
+    {
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<int>("height");
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("padding"); // the convolution's
+        QTest::addColumn<int>("window");
+        QTest::addColumn<int>("padAfter"); // the pooling's
+        QTest::addColumn<bool>("relu");
+        QTest::addColumn<bool>("withBias");
+        QTest::addColumn<bool>("ties");
+        QTest::newRow("28, 2×2, relu") << 32 << 28 << 28 << 1 << 2 << 0 << true << true << false;
+        QTest::newRow("28, 2×2, linear") << 32 << 28 << 28 << 1 << 2 << 0 << false << true << false;
+        QTest::newRow("ties and zeros") << 16 << 10 << 10 << 1 << 2 << 0 << true << true << true;
+        QTest::newRow("odd map: last row and column in no window")
+            << 13 << 9 << 7 << 0 << 2 << 0 << true << false << false;
+        QTest::newRow("same pooling: last windows cut short")
+            << 44 << 7 << 9 << 1 << 2 << 1 << true << true << true;
+        QTest::newRow("3×3 windows, no bias") << 8 << 12 << 12 << 1 << 3 << 0 << false << false
+                                               << true;
+    }
+    // The fused pair gives the bits of the stencil's output pooled by the tiling kernel, and
+    // the same weight and bias gradients, whatever the thread count.
+    void stencilPoolMatchesTheTwoKernels()
+    {
+        QFETCH(int, channels);
+        QFETCH(int, height);
+        QFETCH(int, width);
+        QFETCH(int, padding);
+        QFETCH(int, window);
+        QFETCH(int, padAfter);
+        QFETCH(bool, relu);
+        QFETCH(bool, withBias);
+        QFETCH(bool, ties);
+        torch::Tensor x = images(11, 1, height, width);
+        torch::Tensor weight = torch::randn({channels, 1, 3, 3});
+        torch::Tensor bias = withBias ? torch::randn({channels}) : torch::Tensor();
+        if (ties) { // small integers: equal maxima in many windows, many of them 0
+            x = x.mul(1.5).round().contiguous(torch::MemoryFormat::ChannelsLast);
+            weight = weight.round();
+            bias = withBias ? bias.round() : bias;
+        }
+        const std::array<std::int64_t, 2> pad = {padding, padding};
+        const TilingMaxPoolSpec spec{{window, window}, {padAfter, padAfter}, relu};
+        const auto options =
+            moduleOptions(torch::nn::Conv2dOptions(1, channels, 3).padding(padding));
+        QVERIFY(stencilPoolApplies(x, weight, options, pad, spec));
+        const std::int64_t outHeight = (height + 2 * padding - 2 + padAfter) / window;
+        const std::int64_t outWidth = (width + 2 * padding - 2 + padAfter) / window;
+        const torch::Tensor outGrad = torch::randn({11, channels, outHeight, outWidth});
+        auto fused = [&](int threads) {
+            const int before = at::get_num_threads();
+            at::set_num_threads(threads);
+            const Gradients g = convolutionGradients(
+                [&](const torch::Tensor& in, const torch::Tensor& w, const torch::Tensor& b) {
+                    return stencilConvolutionPooled(in, w, b, pad, spec);
+                },
+                x, weight, bias, outGrad);
+            at::set_num_threads(before);
+            return g;
+        };
+        const Gradients ours = fused(2), oneThread = fused(1);
+        const Gradients reference = convolutionGradients(
+            [&](const torch::Tensor& in, const torch::Tensor& w, const torch::Tensor& b) {
+                return tilingMaxPool(stencilConvolution(in, w, b, pad, relu),
+                                     {spec.window, spec.padAfter, false});
+            },
+            x, weight, bias, outGrad);
+        QVERIFY(ours.out.is_contiguous(torch::MemoryFormat::ChannelsLast));
+        QVERIFY(identical(ours.out, reference.out));
+        QVERIFY(identical(ours.weight, reference.weight));
+        QCOMPARE(ours.bias.defined(), withBias);
+        if (withBias)
+            QVERIFY(identical(ours.bias, reference.bias));
+        QVERIFY(identical(oneThread.out, ours.out));
+        QVERIFY(identical(oneThread.weight, ours.weight));
+        if (ties)
+            QVERIFY((reference.out == 0).sum().item<std::int64_t>() > 0); // ties were exercised
+    }
+
+    void stencilPoolRefusesOtherPoolings()
+    {
+        const auto options = moduleOptions(torch::nn::Conv2dOptions(1, 8, 3).padding(1));
+        const torch::Tensor weight = torch::randn({8, 1, 3, 3});
+        const torch::Tensor x = images(2, 1, 8, 8);
+        QVERIFY(stencilPoolApplies(x, weight, options, {1, 1}, {{2, 2}, {0, 0}, true}));
+        QVERIFY(!stencilPoolApplies(x, weight, options, {1, 1}, {{2, 2}, {2, 0}, true}));
+        QVERIFY(!stencilPoolApplies(x, weight, options, {1, 1}, {{16, 16}, {0, 0}, true}));
+        QVERIFY(!stencilPoolApplies(x, weight, options, {1, 1}, {{9, 9}, {0, 0}, true}));
+        QVERIFY(!stencilPoolApplies(images(2, 3, 8, 8), torch::randn({8, 3, 3, 3}),
+                                    moduleOptions(torch::nn::Conv2dOptions(3, 8, 3).padding(1)),
+                                    {1, 1}, {{2, 2}, {0, 0}, true}));
+    }
+
     // ReLU → pool pairs are fused when no block output is captured; a capture runs the blocks
     // one by one. Both must agree, forward and backward, bit for bit.
     void fusedBlocksMatchBlockByBlock()
@@ -295,8 +391,9 @@ private Q_SLOTS:
         linearConv.activation = ActivationKind::Linear;
         LayerSpec relu = layer(LayerType::Activation);
         relu.activation = ActivationKind::Relu;
-        // 28 → 14 (the stencil's pair, not fused) → 7 (a convolution's ReLU moved into the
-        // pooling) → 4 ("same" padding; an activation layer's ReLU moved into the pooling).
+        // 28 → 14 (the stencil and its pooling in one kernel) → 7 (a convolution's ReLU moved
+        // into the pooling) → 4 ("same" padding; an activation layer's ReLU moved into the
+        // pooling).
         spec.layers = {conv, pool, conv, pool, linearConv, relu, pool, layer(LayerType::Flatten),
                        dense};
         spec.layers[2].filters = 16;

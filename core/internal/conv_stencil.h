@@ -6,6 +6,8 @@
 // Plain arrays, no LibTorch, so that the kernels compile fast and are tested on their own.
 #pragma once
 
+#include "max_pool_kernel.h"
+
 #include <cstdint>
 
 namespace atelier::stencil {
@@ -33,5 +35,22 @@ void forward(const float* images, std::int64_t count, const Geometry& geometry,
 // ReLU output: where it is 0 the gradient does not pass (threshold_backward's rule).
 void accumulateWeightGradient(const float* images, std::int64_t count, const Geometry& geometry,
                               const float* gradOut, const float* reluOut, float* sums);
+
+// The convolution followed by a max pooling whose windows tile its output (`pooling`: its
+// input is the convolution's output, height × width × channels of one image), without writing
+// the convolution's output: each row of windows is convolved into a buffer in cache and
+// pooled from there. `out`, `winners`: count × pooled height × pooled width × channels, the
+// values and winners of pool::forward (which applies the ReLU when `relu`).
+void forwardPooled(const float* images, std::int64_t count, const Geometry& geometry,
+                   const float* weights, const float* bias, const pool::Geometry& pooling,
+                   bool relu, float* out, std::uint8_t* winners);
+
+// accumulateWeightGradient for forwardPooled: `gradOut` is the pooled output's gradient, and
+// a pixel's gradient is its window's where it won the window, else 0. The sums have the same
+// bits as accumulateWeightGradient of pool::backward's input gradient.
+void accumulatePooledWeightGradient(const float* images, std::int64_t count,
+                                    const Geometry& geometry, const pool::Geometry& pooling,
+                                    const float* gradOut, const std::uint8_t* winners,
+                                    float* sums);
 
 } // namespace atelier::stencil

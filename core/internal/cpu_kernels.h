@@ -41,4 +41,16 @@ bool tilingMaxPoolApplies(const torch::Tensor& x, const TilingMaxPoolSpec& spec)
 // padded with -inf (and of a ReLU before it, with `relu`).
 torch::Tensor tilingMaxPool(const torch::Tensor& x, const TilingMaxPoolSpec& spec);
 
+// The stencil convolution (stencilConvolutionApplies) followed by a tiling max pooling of
+// its output (the checks of tilingMaxPoolApplies on its shape), in one pass that never
+// stores the convolution's output. `spec.relu` is the convolution's ReLU, applied by the
+// pooling. Values and gradients have the same bits as the two layers one after the other.
+bool stencilPoolApplies(const torch::Tensor& x, const torch::Tensor& weight,
+                        const torch::nn::detail::ConvNdOptions<2>& options,
+                        std::array<std::int64_t, 2> padding, const TilingMaxPoolSpec& spec);
+torch::Tensor stencilConvolutionPooled(const torch::Tensor& x, const torch::Tensor& weight,
+                                       const torch::Tensor& bias,
+                                       std::array<std::int64_t, 2> padding,
+                                       const TilingMaxPoolSpec& spec);
+
 } // namespace atelier

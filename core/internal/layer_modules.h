@@ -117,9 +117,8 @@ struct MaxPoolImpl : torch::nn::Module
     // applied to a quarter of the values.
     torch::Tensor pool(const torch::Tensor& x, bool relu)
     {
-        const TilingMaxPoolSpec spec{window, {pad.bottom, pad.right}, relu};
-        if (window == step && pad.top == 0 && pad.left == 0 && tilingMaxPoolApplies(x, spec))
-            return tilingMaxPool(x, spec);
+        if (tiles() && tilingMaxPoolApplies(x, tilingSpec(relu)))
+            return tilingMaxPool(x, tilingSpec(relu));
         const torch::Tensor padded =
             pad.none() ? x
                        : F::pad(x, F::PadFuncOptions({pad.left, pad.right, pad.top, pad.bottom})
@@ -127,6 +126,12 @@ struct MaxPoolImpl : torch::nn::Module
         const torch::Tensor y = F::max_pool2d(
             padded, F::MaxPool2dFuncOptions({window[0], window[1]}).stride({step[0], step[1]}));
         return relu ? torch::relu(y) : y;
+    }
+    // Whether the windows tile the map, with any padding after it only.
+    bool tiles() const { return window == step && pad.top == 0 && pad.left == 0; }
+    TilingMaxPoolSpec tilingSpec(bool relu) const
+    {
+        return {window, {pad.bottom, pad.right}, relu};
     }
     std::array<std::int64_t, 2> window, step;
     PadAmounts pad;
@@ -169,12 +174,13 @@ template <typename Layer> Layer* soleModule(const torch::nn::Sequential& block)
     return block->size() == 1 ? block->ptr(0)->as<Layer>() : nullptr;
 }
 
-// A ReLU (a convolution's, or an activation layer's), then a block of max pooling alone: the
+// A block of max pooling alone after a ReLU (a convolution's, or an activation layer's): the
 // pooling applies the ReLU, to a quarter of the values (one pass less forward and backward).
-// Not when the stencil computes the convolution: it fuses its ReLU for free. Returns an
-// undefined tensor when the pair does not qualify.
-inline torch::Tensor reluThenPool(const torch::nn::Sequential& first,
-                                  const torch::nn::Sequential& second, const torch::Tensor& x)
+// After a convolution the stencil computes, both run as one kernel that never stores the
+// convolution's output (its ReLU, if any, also moved into the pooling). Returns an undefined
+// tensor when the pair does not qualify.
+inline torch::Tensor fusedWithPooling(const torch::nn::Sequential& first,
+                                      const torch::nn::Sequential& second, const torch::Tensor& x)
 {
     MaxPoolImpl* pool = soleModule<MaxPoolImpl>(second);
     if (!pool)
@@ -182,7 +188,17 @@ inline torch::Tensor reluThenPool(const torch::nn::Sequential& first,
     if (soleModule<torch::nn::ReLUImpl>(first))
         return pool->pool(x, /*relu=*/true);
     ConvolutionImpl* convolution = soleModule<ConvolutionImpl>(first);
-    if (!convolution || !convolution->relu || convolution->usesStencil(x))
+    if (!convolution)
+        return {};
+    if (convolution->usesStencil(x)) {
+        const auto& conv = convolution->conv;
+        const TilingMaxPoolSpec spec = pool->tilingSpec(convolution->relu);
+        if (!pool->tiles() ||
+            !stencilPoolApplies(x, conv->weight, conv->options, convolution->padding, spec))
+            return {};
+        return stencilConvolutionPooled(x, conv->weight, conv->bias, convolution->padding, spec);
+    }
+    if (!convolution->relu)
         return {};
     return pool->pool(convolution->convolve(x), /*relu=*/true);
 }
