@@ -140,6 +140,38 @@ void forwardImage(const float* __restrict padded, const Geometry& g,
     forwardRows(padded, g, 0, g.outHeight, weights, bias, relu, out);
 }
 
+using Cells = std::int32_t __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
+using Bytes = std::uint8_t __attribute__((vector_size(kLanes)));
+
+// pool::forward's rules for one full 2×2 window of 8 channels (`top`, `bottom`: its two rows
+// at the window's first pixel, `c` floats per pixel): the first cell starts, each later one
+// that beats it (or is NaN) takes over; with `relu` a maximum at or below 0 becomes 0 and
+// has no winner. The generic kernel's byte-wide selects do not vectorise; these do.
+ATELIER_INLINE void poolWindow2x2(const float* __restrict top, const float* __restrict bottom,
+                                  std::int64_t c, bool relu, float* __restrict out,
+                                  std::uint8_t* __restrict winners)
+{
+    const Vec candidates[3] = {load(top + c), load(bottom), load(bottom + c)};
+    Vec best = load(top);
+    Cells winner = {};
+#pragma GCC unroll 3
+    for (int cell = 1; cell <= 3; ++cell) {
+        const Vec candidate = candidates[cell - 1];
+        const Cells wins = (candidate > best) | (candidate != candidate);
+        best = wins ? candidate : best;
+        winner = wins ? Cells{} + cell : winner;
+    }
+    if (relu) {
+        const Vec zero = {};
+        const Cells dead = best <= zero;
+        best = dead ? zero : best;
+        winner = dead ? Cells{} + std::int32_t(pool::kNoWinner) : winner;
+    }
+    store(out, best);
+    const Bytes bytes = __builtin_convertvector(winner, Bytes);
+    std::memcpy(winners, &bytes, sizeof bytes);
+}
+
 // One image's pooled output: each row of windows is convolved into `rows` (window height ×
 // output width × channels, in cache) and pooled from there, with the pooling's rules.
 ATELIER_VECTOR_CLONES
@@ -148,15 +180,28 @@ void forwardPooledImage(const float* __restrict padded, const Geometry& g,
                         const pool::Geometry& pooling, bool relu, float* __restrict rows,
                         float* __restrict out, std::uint8_t* __restrict winners)
 {
-    const std::int64_t pooledRow = pooling.outWidth * g.channels;
+    const std::int64_t c = g.channels, pooledRow = pooling.outWidth * c;
     for (std::int64_t y = 0; y < pooling.outHeight; ++y) {
         const std::int64_t first = y * pooling.windowHeight;
         const std::int64_t end = std::min(first + pooling.windowHeight, g.outHeight);
         forwardRows(padded, g, first, end, weights, bias, /*relu=*/false, rows);
+        float* bandOut = out + y * pooledRow;
+        std::uint8_t* bandWinners = winners + y * pooledRow;
+        // Whole 2×2 windows over whole vectors of channels (the usual case): the fast path.
+        if (pooling.windowHeight == 2 && pooling.windowWidth == 2 && end - first == 2 &&
+            g.outWidth >= 2 * pooling.outWidth && c % kLanes == 0) {
+            for (std::int64_t x = 0; x < pooling.outWidth; ++x) {
+                const float* top = rows + 2 * x * c;
+                for (std::int64_t k = 0; k < c; k += kLanes)
+                    poolWindow2x2(top + k, top + g.outWidth * c + k, c, relu,
+                                  bandOut + x * c + k, bandWinners + x * c + k);
+            }
+            continue;
+        }
         pool::Geometry band = pooling;
         band.height = end - first;
         band.outHeight = 1;
-        pool::forward(rows, band, 0, 1, relu, out + y * pooledRow, winners + y * pooledRow);
+        pool::forward(rows, band, 0, 1, relu, bandOut, bandWinners);
     }
 }
 
@@ -227,8 +272,6 @@ void pooledGradientImage(const float* __restrict padded, const Geometry& g,
                          const pool::Geometry& pooling, const float* __restrict gradOut,
                          const std::uint8_t* __restrict winners, float* __restrict sums)
 {
-    using Bytes = std::uint8_t __attribute__((vector_size(kLanes)));
-    using Cells = std::int32_t __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
     const std::int64_t c = g.channels, pw = paddedWidth(g);
     const std::int64_t wh = pooling.windowHeight, ww = pooling.windowWidth;
     // Pixels past the last window (no padding) get no gradient.

@@ -291,15 +291,28 @@ private Q_SLOTS:
         QTest::addColumn<bool>("relu");
         QTest::addColumn<bool>("withBias");
         QTest::addColumn<bool>("ties");
-        QTest::newRow("28, 2×2, relu") << 32 << 28 << 28 << 1 << 2 << 0 << true << true << false;
-        QTest::newRow("28, 2×2, linear") << 32 << 28 << 28 << 1 << 2 << 0 << false << true << false;
-        QTest::newRow("ties and zeros") << 16 << 10 << 10 << 1 << 2 << 0 << true << true << true;
-        QTest::newRow("odd map: last row and column in no window")
-            << 13 << 9 << 7 << 0 << 2 << 0 << true << false << false;
+        QTest::addColumn<bool>("nan"); // a NaN pixel in the first image
+        // Whole 2×2 windows over multiples of 8 channels take the vector path; the others
+        // (a window cut short, a channel tail, other windows) the tiling kernel's code.
+        QTest::newRow("28, 2×2, relu")
+            << 32 << 28 << 28 << 1 << 2 << 0 << true << true << false << false;
+        QTest::newRow("28, 2×2, linear")
+            << 32 << 28 << 28 << 1 << 2 << 0 << false << true << false << false;
+        QTest::newRow("ties and zeros")
+            << 16 << 10 << 10 << 1 << 2 << 0 << true << true << true << false;
+        QTest::newRow("NaN, relu") << 16 << 10 << 10 << 1 << 2 << 0 << true << true << true << true;
+        QTest::newRow("NaN, linear")
+            << 8 << 10 << 10 << 1 << 2 << 0 << false << true << false << true;
+        QTest::newRow("odd map, vector path: a row and a column in no window")
+            << 16 << 11 << 9 << 0 << 2 << 0 << true << true << true << false;
+        QTest::newRow("odd map, channel tail")
+            << 13 << 9 << 7 << 0 << 2 << 0 << true << false << false << false;
         QTest::newRow("same pooling: last windows cut short")
-            << 44 << 7 << 9 << 1 << 2 << 1 << true << true << true;
-        QTest::newRow("3×3 windows, no bias") << 8 << 12 << 12 << 1 << 3 << 0 << false << false
-                                               << true;
+            << 16 << 7 << 9 << 1 << 2 << 1 << true << true << true << false;
+        QTest::newRow("same pooling, 44 channels")
+            << 44 << 7 << 9 << 1 << 2 << 1 << true << true << true << false;
+        QTest::newRow("3×3 windows, no bias")
+            << 8 << 12 << 12 << 1 << 3 << 0 << false << false << true << false;
     }
     // The fused pair gives the bits of the stencil's output pooled by the tiling kernel, and
     // the same weight and bias gradients, whatever the thread count.
@@ -314,6 +327,7 @@ private Q_SLOTS:
         QFETCH(bool, relu);
         QFETCH(bool, withBias);
         QFETCH(bool, ties);
+        QFETCH(bool, nan);
         torch::Tensor x = images(11, 1, height, width);
         torch::Tensor weight = torch::randn({channels, 1, 3, 3});
         torch::Tensor bias = withBias ? torch::randn({channels}) : torch::Tensor();
@@ -322,6 +336,8 @@ private Q_SLOTS:
             weight = weight.round();
             bias = withBias ? bias.round() : bias;
         }
+        if (nan)
+            x.index_put_({0, 0, 3, 4}, std::nan(""));
         const std::array<std::int64_t, 2> pad = {padding, padding};
         const TilingMaxPoolSpec spec{{window, window}, {padAfter, padAfter}, relu};
         const auto options =
@@ -348,14 +364,21 @@ private Q_SLOTS:
                                      {spec.window, spec.padAfter, false});
             },
             x, weight, bias, outGrad);
+        // NaN compares unequal to itself: a stand-in value makes NaN places comparable.
+        const auto same = [](const torch::Tensor& a, const torch::Tensor& b) {
+            return identical(a.nan_to_num(7.0), b.nan_to_num(7.0)) &&
+                   identical(a.isnan(), b.isnan());
+        };
         QVERIFY(ours.out.is_contiguous(torch::MemoryFormat::ChannelsLast));
-        QVERIFY(identical(ours.out, reference.out));
-        QVERIFY(identical(ours.weight, reference.weight));
+        QVERIFY(same(ours.out, reference.out));
+        QVERIFY(same(ours.weight, reference.weight));
         QCOMPARE(ours.bias.defined(), withBias);
         if (withBias)
-            QVERIFY(identical(ours.bias, reference.bias));
-        QVERIFY(identical(oneThread.out, ours.out));
-        QVERIFY(identical(oneThread.weight, ours.weight));
+            QVERIFY(same(ours.bias, reference.bias));
+        QVERIFY(same(oneThread.out, ours.out));
+        QVERIFY(same(oneThread.weight, ours.weight));
+        if (nan)
+            QVERIFY(ours.out.isnan().any().item<bool>());
         if (ties)
             QVERIFY((reference.out == 0).sum().item<std::int64_t>() > 0); // ties were exercised
     }
