@@ -1,5 +1,6 @@
-// The one-channel 3×3 convolution of conv_stencil.h. Each image is first copied into a
-// zero-bordered buffer so that every output pixel reads its 9 taps without bounds checks.
+// The one-channel 3×3 convolution of conv_stencil.h, alone or with the max pooling after it
+// fused in. Each image is first copied into a zero-bordered buffer so that every output pixel
+// reads its 9 taps without bounds checks.
 // The channel loop works on 8 floats at a time (GCC vector extensions, compiled for AVX2+FMA
 // and for AVX-512 besides the baseline, chosen when the program loads).
 #include "internal/conv_stencil.h"
@@ -140,6 +141,8 @@ void forwardImage(const float* __restrict padded, const Geometry& g,
     forwardRows(padded, g, 0, g.outHeight, weights, bias, relu, out);
 }
 
+// A vector's lanes as 32-bit integers (the result of comparing two Vecs; a pooling winner per
+// lane) and as bytes (the winners as stored, one per channel).
 using Cells = std::int32_t __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
 using Bytes = std::uint8_t __attribute__((vector_size(kLanes)));
 
@@ -193,8 +196,8 @@ void forwardPooledImage(const float* __restrict padded, const Geometry& g,
             for (std::int64_t x = 0; x < pooling.outWidth; ++x) {
                 const float* top = rows + 2 * x * c;
                 for (std::int64_t k = 0; k < c; k += kLanes)
-                    poolWindow2x2(top + k, top + g.outWidth * c + k, c, relu,
-                                  bandOut + x * c + k, bandWinners + x * c + k);
+                    poolWindow2x2(top + k, top + g.outWidth * c + k, c, relu, bandOut + x * c + k,
+                                  bandWinners + x * c + k);
             }
             continue;
         }
@@ -264,9 +267,10 @@ void gradientImage(const float* __restrict padded, const Geometry& g,
 }
 
 // gradientImage for a pooled output: a pixel's gradient is its window's where the pixel won
-// it (the pooling's backward, never written out), and 0 elsewhere. The pixels are visited in
-// gradientImage's order and a 0 adds nothing, so the sums have the same bits as the
-// convolution's gradient after the pooling's.
+// it (the pooling's backward, never written out), and 0 elsewhere, also where no window
+// covers the pixel. Every pixel is visited in gradientImage's order, so the sums have the
+// same bits as the convolution's gradient after the pooling's, even for an image with NaN or
+// infinity, where 0 × the pixel is not 0.
 ATELIER_VECTOR_CLONES
 void pooledGradientImage(const float* __restrict padded, const Geometry& g,
                          const pool::Geometry& pooling, const float* __restrict gradOut,
@@ -274,28 +278,33 @@ void pooledGradientImage(const float* __restrict padded, const Geometry& g,
 {
     const std::int64_t c = g.channels, pw = paddedWidth(g);
     const std::int64_t wh = pooling.windowHeight, ww = pooling.windowWidth;
-    // Pixels past the last window (no padding) get no gradient.
-    const std::int64_t rows = std::min(g.outHeight, pooling.outHeight * wh);
+    // Without padding the last rows and columns may lie in no window.
+    const std::int64_t coveredRows = std::min(g.outHeight, pooling.outHeight * wh);
+    const std::int64_t coveredColumns = std::min(g.outWidth, pooling.outWidth * ww);
     const std::int64_t vectorEnd = c - c % kLanes;
     const Vec zero = {};
     for (std::int64_t k = 0; k < vectorEnd; k += kLanes) {
         Vec tap[kTaps] = {};
         Vec biasSum = zero;
-        for (std::int64_t y = 0; y < rows; ++y) {
+        for (std::int64_t y = 0; y < g.outHeight; ++y) {
             const float* row = padded + y * pw;
-            const std::int64_t pooledRow = (y / wh) * pooling.outWidth;
-            for (std::int64_t px = 0; px < pooling.outWidth; ++px) {
-                const std::int64_t at = (pooledRow + px) * c + k;
-                const Vec grad = load(gradOut + at);
-                Bytes bytes;
-                std::memcpy(&bytes, winners + at, sizeof bytes);
-                const Cells winner = __builtin_convertvector(bytes, Cells);
-                const std::int64_t columns = std::min(ww, g.outWidth - px * ww);
-                for (std::int64_t cx = 0; cx < columns; ++cx) {
-                    const Cells cell = Cells{} + std::int32_t((y % wh) * ww + cx);
-                    addPixel(winner == cell ? grad : zero, row + px * ww + cx, pw, tap, biasSum);
+            std::int64_t x = 0;
+            if (y < coveredRows) {
+                const std::int64_t pooledRow = (y / wh) * pooling.outWidth;
+                for (std::int64_t px = 0; px < pooling.outWidth; ++px) {
+                    const std::int64_t at = (pooledRow + px) * c + k;
+                    const Vec grad = load(gradOut + at);
+                    Bytes bytes;
+                    std::memcpy(&bytes, winners + at, sizeof bytes);
+                    const Cells winner = __builtin_convertvector(bytes, Cells);
+                    for (; x < std::min(coveredColumns, (px + 1) * ww); ++x) {
+                        const Cells cell = Cells{} + std::int32_t((y % wh) * ww + x - px * ww);
+                        addPixel(winner == cell ? grad : zero, row + x, pw, tap, biasSum);
+                    }
                 }
             }
+            for (; x < g.outWidth; ++x)
+                addPixel(zero, row + x, pw, tap, biasSum);
         }
         for (int t = 0; t < kTaps; ++t)
             store(sums + t * c + k, load(sums + t * c + k) + tap[t]);
@@ -303,12 +312,14 @@ void pooledGradientImage(const float* __restrict padded, const Geometry& g,
     }
     for (std::int64_t k = vectorEnd; k < c; ++k) {
         float tap[kTaps] = {}, biasSum = 0.0f;
-        for (std::int64_t y = 0; y < rows; ++y) {
+        for (std::int64_t y = 0; y < g.outHeight; ++y) {
             const float* row = padded + y * pw;
-            for (std::int64_t x = 0; x < std::min(g.outWidth, pooling.outWidth * ww); ++x) {
-                const std::int64_t at = ((y / wh) * pooling.outWidth + x / ww) * c + k;
-                const bool won = winners[at] == (y % wh) * ww + x % ww;
-                const float grad = won ? gradOut[at] : 0.0f;
+            for (std::int64_t x = 0; x < g.outWidth; ++x) {
+                float grad = 0.0f;
+                if (y < coveredRows && x < coveredColumns) {
+                    const std::int64_t at = ((y / wh) * pooling.outWidth + x / ww) * c + k;
+                    grad = winners[at] == (y % wh) * ww + x % ww ? gradOut[at] : 0.0f;
+                }
                 for (int t = 0; t < kTaps; ++t)
                     tap[t] += grad * row[tapOffset(t, pw) + x];
                 biasSum += grad;
@@ -352,7 +363,8 @@ void forwardPooled(const float* images, std::int64_t count, const Geometry& geom
                    bool relu, float* out, std::uint8_t* winners)
 {
     std::vector<float> padded(std::size_t(paddedHeight(geometry) * paddedWidth(geometry)), 0.0f);
-    std::vector<float> rows(std::size_t(pooling.windowHeight * geometry.outWidth * geometry.channels));
+    std::vector<float> rows(
+        std::size_t(pooling.windowHeight * geometry.outWidth * geometry.channels));
     const std::int64_t imageSize = geometry.height * geometry.width;
     const std::int64_t outSize = pooling.outHeight * pooling.outWidth * geometry.channels;
     for (std::int64_t i = 0; i < count; ++i) {

@@ -35,9 +35,8 @@ stencil::Geometry geometryOf(const torch::Tensor& x, std::int64_t channels,
 // `accumulate(first, n, sums)` adds images [first, first + n) to `sums` (10 × channels).
 // Each block of kImagesPerBlock images has sums of its own, added in block order.
 template <typename Accumulate>
-std::pair<torch::Tensor, torch::Tensor> stencilGradients(std::int64_t count,
-                                                         std::int64_t channels, bool hasBias,
-                                                         Accumulate accumulate)
+std::pair<torch::Tensor, torch::Tensor> stencilGradients(std::int64_t count, std::int64_t channels,
+                                                         bool hasBias, Accumulate accumulate)
 {
     const std::int64_t blocks = (count + kImagesPerBlock - 1) / kImagesPerBlock;
     const std::int64_t sumSize = (stencil::kTaps + 1) * channels;
@@ -115,13 +114,13 @@ struct StencilConvolutionFunction : torch::autograd::Function<StencilConvolution
         const float* mask = reluOut.defined() ? reluOut.data_ptr<float>() : nullptr;
         const std::int64_t imageSize = g.height * g.width;
         const std::int64_t outSize = g.outHeight * g.outWidth * channels;
-        const auto [weightGrad, biasGrad] = stencilGradients(
-            images.size(0), channels, ctx->saved_data["hasBias"].toBool(),
-            [&](std::int64_t first, std::int64_t n, float* sums) {
-                stencil::accumulateWeightGradient(in + first * imageSize, n, g,
-                                                  gradient + first * outSize,
-                                                  mask ? mask + first * outSize : nullptr, sums);
-            });
+        const auto [weightGrad, biasGrad] =
+            stencilGradients(images.size(0), channels, ctx->saved_data["hasBias"].toBool(),
+                             [&](std::int64_t first, std::int64_t n, float* sums) {
+                                 stencil::accumulateWeightGradient(
+                                     in + first * imageSize, n, g, gradient + first * outSize,
+                                     mask ? mask + first * outSize : nullptr, sums);
+                             });
         return {torch::Tensor(), weightGrad,      biasGrad,
                 torch::Tensor(), torch::Tensor(), torch::Tensor()};
     }
@@ -287,14 +286,15 @@ struct StencilPoolFunction : torch::autograd::Function<StencilPoolFunction>
         const std::uint8_t* places = winners.data_ptr<std::uint8_t>();
         const std::int64_t imageSize = g.height * g.width;
         const std::int64_t outSize = pooling.outHeight * pooling.outWidth * channels;
-        const auto [weightGrad, biasGrad] = stencilGradients(
-            images.size(0), channels, ctx->saved_data["hasBias"].toBool(),
-            [&](std::int64_t first, std::int64_t n, float* sums) {
-                stencil::accumulatePooledWeightGradient(in + first * imageSize, n, g, pooling,
-                                                        gradient + first * outSize,
-                                                        places + first * outSize, sums);
-            });
-        tensor_list grads(11);
+        const auto [weightGrad, biasGrad] =
+            stencilGradients(images.size(0), channels, ctx->saved_data["hasBias"].toBool(),
+                             [&](std::int64_t first, std::int64_t n, float* sums) {
+                                 stencil::accumulatePooledWeightGradient(
+                                     in + first * imageSize, n, g, pooling,
+                                     gradient + first * outSize, places + first * outSize, sums);
+                             });
+        // One per input of forward (10): only the weight and the bias have gradients.
+        tensor_list grads(10);
         grads[1] = weightGrad;
         grads[2] = biasGrad;
         return grads;

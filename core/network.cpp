@@ -237,7 +237,8 @@ torch::Tensor LayerStackImpl::forwardBlocks(torch::Tensor x)
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         // Fusing two blocks skips the first one's output, which a capture needs.
         if (!captured && i + 1 < blocks.size()) {
-            if (torch::Tensor fused = fusedWithPooling(blocks[i], blocks[i + 1], x); fused.defined()) {
+            if (torch::Tensor fused = fusedWithPooling(blocks[i], blocks[i + 1], x);
+                fused.defined()) {
                 x = fused;
                 ++i;
                 continue;

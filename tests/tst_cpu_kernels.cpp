@@ -6,11 +6,13 @@
 //   with ties, NaN, "same" padding, windows that leave rows uncovered, and the ReLU it can
 //   apply;
 // - the stencil and a tiling pooling in one kernel: the bits of the two kernels one after the
-//   other, values and gradients;
+//   other, values and gradients, also with NaN and rows or columns in no window; only a
+//   pooling that tiles is fused;
 // - a model whose blocks get fused (a convolution's ReLU moved after its pooling, the stencil
 //   and its pooling in one kernel) gives the outputs and gradients of the same model run
 //   block by block; an activation layer's ReLU likewise.
 #include "core/internal/cpu_kernels.h"
+#include "core/internal/layer_modules.h"
 #include "core/internal/network_impl.h"
 #include "core/model_spec.h"
 
@@ -286,33 +288,45 @@ private Q_SLOTS:
         QTest::addColumn<int>("height");
         QTest::addColumn<int>("width");
         QTest::addColumn<int>("padding"); // the convolution's
-        QTest::addColumn<int>("window");
-        QTest::addColumn<int>("padAfter"); // the pooling's
+        QTest::addColumn<int>("windowHeight");
+        QTest::addColumn<int>("windowWidth");
+        QTest::addColumn<int>("padBottom"); // the pooling's
+        QTest::addColumn<int>("padRight");
         QTest::addColumn<bool>("relu");
         QTest::addColumn<bool>("withBias");
         QTest::addColumn<bool>("ties");
-        QTest::addColumn<bool>("nan"); // a NaN pixel in the first image
+        QTest::addColumn<bool>("nan"); // the first image's bottom right pixel
         // Whole 2×2 windows over multiples of 8 channels take the vector path; the others
         // (a window cut short, a channel tail, other windows) the tiling kernel's code.
         QTest::newRow("28, 2×2, relu")
-            << 32 << 28 << 28 << 1 << 2 << 0 << true << true << false << false;
+            << 32 << 28 << 28 << 1 << 2 << 2 << 0 << 0 << true << true << false << false;
         QTest::newRow("28, 2×2, linear")
-            << 32 << 28 << 28 << 1 << 2 << 0 << false << true << false << false;
+            << 32 << 28 << 28 << 1 << 2 << 2 << 0 << 0 << false << true << false << false;
         QTest::newRow("ties and zeros")
-            << 16 << 10 << 10 << 1 << 2 << 0 << true << true << true << false;
-        QTest::newRow("NaN, relu") << 16 << 10 << 10 << 1 << 2 << 0 << true << true << true << true;
+            << 16 << 10 << 10 << 1 << 2 << 2 << 0 << 0 << true << true << true << false;
+        QTest::newRow("NaN, relu")
+            << 16 << 10 << 10 << 1 << 2 << 2 << 0 << 0 << true << true << true << true;
         QTest::newRow("NaN, linear")
-            << 8 << 10 << 10 << 1 << 2 << 0 << false << true << false << true;
+            << 8 << 10 << 10 << 1 << 2 << 2 << 0 << 0 << false << true << false << true;
         QTest::newRow("odd map, vector path: a row and a column in no window")
-            << 16 << 11 << 9 << 0 << 2 << 0 << true << true << true << false;
+            << 16 << 11 << 9 << 0 << 2 << 2 << 0 << 0 << true << true << true << false;
+        // The NaN pixel is read by one output pixel only, which lies in no window.
+        QTest::newRow("odd map, NaN only where no window reaches")
+            << 16 << 11 << 9 << 0 << 2 << 2 << 0 << 0 << true << true << false << true;
         QTest::newRow("odd map, channel tail")
-            << 13 << 9 << 7 << 0 << 2 << 0 << true << false << false << false;
+            << 13 << 9 << 7 << 0 << 2 << 2 << 0 << 0 << true << false << false << false;
         QTest::newRow("same pooling: last windows cut short")
-            << 16 << 7 << 9 << 1 << 2 << 1 << true << true << true << false;
+            << 16 << 7 << 9 << 1 << 2 << 2 << 1 << 1 << true << true << true << false;
         QTest::newRow("same pooling, 44 channels")
-            << 44 << 7 << 9 << 1 << 2 << 1 << true << true << true << false;
+            << 44 << 7 << 9 << 1 << 2 << 2 << 1 << 1 << true << true << true << false;
         QTest::newRow("3×3 windows, no bias")
-            << 8 << 12 << 12 << 1 << 3 << 0 << false << false << true << false;
+            << 8 << 12 << 12 << 1 << 3 << 3 << 0 << 0 << false << false << true << false;
+        QTest::newRow("2×3 windows, padding after the columns only")
+            << 16 << 10 << 13 << 1 << 2 << 3 << 0 << 2 << true << true << true << false;
+        QTest::newRow("3×2 windows, padding after the rows only")
+            << 13 << 8 << 8 << 1 << 3 << 2 << 1 << 0 << true << true << true << false;
+        QTest::newRow("1×2 windows")
+            << 8 << 5 << 8 << 1 << 1 << 2 << 0 << 0 << false << true << false << false;
     }
     // The fused pair gives the bits of the stencil's output pooled by the tiling kernel, and
     // the same weight and bias gradients, whatever the thread count.
@@ -322,8 +336,10 @@ private Q_SLOTS:
         QFETCH(int, height);
         QFETCH(int, width);
         QFETCH(int, padding);
-        QFETCH(int, window);
-        QFETCH(int, padAfter);
+        QFETCH(int, windowHeight);
+        QFETCH(int, windowWidth);
+        QFETCH(int, padBottom);
+        QFETCH(int, padRight);
         QFETCH(bool, relu);
         QFETCH(bool, withBias);
         QFETCH(bool, ties);
@@ -331,20 +347,20 @@ private Q_SLOTS:
         torch::Tensor x = images(11, 1, height, width);
         torch::Tensor weight = torch::randn({channels, 1, 3, 3});
         torch::Tensor bias = withBias ? torch::randn({channels}) : torch::Tensor();
-        if (ties) { // small integers: equal maxima in many windows, many of them 0
+        if (ties) { // small integers: equal maxima in many windows, and many maxima at 0
             x = x.mul(1.5).round().contiguous(torch::MemoryFormat::ChannelsLast);
             weight = weight.round();
             bias = withBias ? bias.round() : bias;
         }
-        if (nan)
-            x.index_put_({0, 0, 3, 4}, std::nan(""));
+        if (nan) // at a corner: the taps that never read it keep finite gradients to compare
+            x.index_put_({0, 0, height - 1, width - 1}, std::nan(""));
         const std::array<std::int64_t, 2> pad = {padding, padding};
-        const TilingMaxPoolSpec spec{{window, window}, {padAfter, padAfter}, relu};
+        const TilingMaxPoolSpec spec{{windowHeight, windowWidth}, {padBottom, padRight}, relu};
         const auto options =
             moduleOptions(torch::nn::Conv2dOptions(1, channels, 3).padding(padding));
         QVERIFY(stencilPoolApplies(x, weight, options, pad, spec));
-        const std::int64_t outHeight = (height + 2 * padding - 2 + padAfter) / window;
-        const std::int64_t outWidth = (width + 2 * padding - 2 + padAfter) / window;
+        const std::int64_t outHeight = (height + 2 * padding - 2 + padBottom) / windowHeight;
+        const std::int64_t outWidth = (width + 2 * padding - 2 + padRight) / windowWidth;
         const torch::Tensor outGrad = torch::randn({11, channels, outHeight, outWidth});
         auto fused = [&](int threads) {
             const int before = at::get_num_threads();
@@ -377,10 +393,14 @@ private Q_SLOTS:
             QVERIFY(same(ours.bias, reference.bias));
         QVERIFY(same(oneThread.out, ours.out));
         QVERIFY(same(oneThread.weight, ours.weight));
-        if (nan)
-            QVERIFY(ours.out.isnan().any().item<bool>());
-        if (ties)
-            QVERIFY((reference.out == 0).sum().item<std::int64_t>() > 0); // ties were exercised
+        if (withBias)
+            QVERIFY(same(oneThread.bias, ours.bias));
+        if (nan) { // NaN reached some weight gradients, not all
+            QVERIFY(ours.weight.isnan().any().item<bool>());
+            QVERIFY(!ours.weight.isnan().all().item<bool>());
+        }
+        if (ties && relu) // windows whose maximum was at or below 0 were exercised
+            QVERIFY((reference.out == 0).sum().item<std::int64_t>() > 0);
     }
 
     void stencilPoolRefusesOtherPoolings()
@@ -395,6 +415,34 @@ private Q_SLOTS:
         QVERIFY(!stencilPoolApplies(images(2, 3, 8, 8), torch::randn({8, 3, 3, 3}),
                                     moduleOptions(torch::nn::Conv2dOptions(3, 8, 3).padding(1)),
                                     {1, 1}, {{2, 2}, {0, 0}, true}));
+    }
+
+    // The first convolution and its pooling become one kernel only when the pooling's windows
+    // tile the map; an overlapping pooling (step 1) runs after the stencil, as before.
+    void fusionTakesOnlyAPoolingThatTiles()
+    {
+        for (const int step : {2, 1}) {
+            ModelSpec spec;
+            LayerSpec conv = layer(LayerType::Conv2D);
+            conv.filters = 8;
+            conv.activation = ActivationKind::Relu;
+            LayerSpec pool = layer(LayerType::MaxPool2D);
+            pool.pool = Size2::square(2);
+            pool.stride = Size2::square(step);
+            pool.padding = Padding::Valid;
+            LayerSpec dense = layer(LayerType::Dense);
+            dense.units = 10;
+            spec.layers = {conv, pool, layer(LayerType::Flatten), dense};
+            Network network(spec, 3);
+            LayerStack& stack = network.impl().module;
+            const torch::Tensor x =
+                torch::randn({4, 1, 28, 28}).contiguous(torch::MemoryFormat::ChannelsLast);
+            const torch::Tensor fused =
+                modules::fusedWithPooling(stack->blocks[0], stack->blocks[1], x);
+            QCOMPARE(fused.defined(), step == 2);
+            if (fused.defined())
+                QVERIFY(identical(fused, stack->blocks[1]->forward(stack->blocks[0]->forward(x))));
+        }
     }
 
     // ReLU → pool pairs are fused when no block output is captured; a capture runs the blocks

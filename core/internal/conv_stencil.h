@@ -50,7 +50,6 @@ void forwardPooled(const float* images, std::int64_t count, const Geometry& geom
 // bits as accumulateWeightGradient of pool::backward's input gradient.
 void accumulatePooledWeightGradient(const float* images, std::int64_t count,
                                     const Geometry& geometry, const pool::Geometry& pooling,
-                                    const float* gradOut, const std::uint8_t* winners,
-                                    float* sums);
+                                    const float* gradOut, const std::uint8_t* winners, float* sums);
 
 } // namespace atelier::stencil

@@ -1,6 +1,7 @@
 // Private to core: the LibTorch modules a block is built from where LibTorch's own do not fit
 // (asymmetric "same" padding) or were measured slow on the CPU (the first convolution,
-// pooling, dropout), and the fusion of a ReLU into the pooling after it. Include only from
+// pooling, dropout), and the fusions with the pooling after a block (a ReLU applied by the
+// pooling; the first convolution and its pooling as one kernel). Include only from
 // core/network.cpp and core/model_export_layers.cpp (which reads residual blocks).
 #pragma once
 
