@@ -66,7 +66,7 @@ std::string fieldProblem(const LayerSpec& layer)
             return "filters must be at least 1";
         if (!positive(layer.kernel) || !positive(layer.stride))
             return "kernel and stride must be at least 1";
-        if (layer.activation == ActivationKind::Softmax)
+        if (!activationAllowed(layer.type, layer.activation))
             return "softmax belongs on the output layer only; a residual block needs relu, elu, "
                    "tanh, ...";
         break;

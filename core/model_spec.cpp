@@ -1,7 +1,6 @@
 // Names and defaults of the model-spec enums.
 #include "model_spec.h"
 
-#include <algorithm>
 #include <utility>
 
 namespace atelier {
@@ -193,12 +192,17 @@ std::vector<std::string> activationNames()
 {
     return namesOf(activationTable());
 }
+bool activationAllowed(LayerType type, ActivationKind activation)
+{
+    return !(type == LayerType::Residual && activation == ActivationKind::Softmax);
+}
+
 std::vector<std::string> activationNamesFor(LayerType type)
 {
-    std::vector<std::string> names = activationNames();
-    if (type == LayerType::Residual)
-        names.erase(std::remove(names.begin(), names.end(), activationName(ActivationKind::Softmax)),
-                    names.end());
+    std::vector<std::string> names;
+    for (const auto& [kind, name] : activationTable())
+        if (activationAllowed(type, kind))
+            names.push_back(name);
     return names;
 }
 std::vector<std::string> initKindNames()

@@ -159,8 +159,10 @@ std::optional<InitKind> initKindFromName(const std::string& name);
 
 std::vector<LayerType> allLayerTypes();
 std::vector<std::string> activationNames();
-// The activations a layer of `type` can take: all, except softmax for a residual block,
+// Whether a layer of `type` can take `activation`: all, except softmax for a residual block,
 // whose activation acts inside the network (softmax belongs on the output layer only).
+bool activationAllowed(LayerType type, ActivationKind activation);
+// The names of the activations a layer of `type` can take (all for LayerType::Invalid).
 std::vector<std::string> activationNamesFor(LayerType type);
 std::vector<std::string> initKindNames();
 

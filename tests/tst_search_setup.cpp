@@ -289,9 +289,8 @@ space:
         QCOMPARE(p[0].values.size(), int(activationNames().size()) - 1);
         QVERIFY(p[1].values.contains("softmax")); // the dense output layer keeps it
         const SweepParseResult parsed = draft.parse();
-        QVERIFY2(parsed.problems.empty(), parsed.problems.empty()
-                                              ? ""
-                                              : parsed.problems.front().toString().c_str());
+        QVERIFY2(parsed.problems.empty(),
+                 parsed.problems.empty() ? "" : parsed.problems.front().toString().c_str());
     }
 
     void theFormsContextMenuNamesTheKey()

@@ -64,8 +64,7 @@ QStringList choicesOf(const QString& path, const QString& leaf, LayerType layerT
         return devices;
     }
     if (layer && (leaf == QStringLiteral("activation") || leaf == QStringLiteral("function")))
-        return names(layerType == LayerType::Invalid ? activationNames()
-                                                     : activationNamesFor(layerType));
+        return names(activationNamesFor(layerType));
     if (layer && leaf == QStringLiteral("padding"))
         return {QString::fromStdString(paddingName(Padding::Valid)),
                 QString::fromStdString(paddingName(Padding::Same))};
