@@ -218,6 +218,16 @@ ATELIER_INLINE void addPixel(Vec grad, const float* __restrict window, std::int6
     biasSum += grad;
 }
 
+// Adds a channel block's 9 tap sums and bias sum to `sums` (at the block's first channel;
+// rows of `c`: the 9 taps, then the bias).
+ATELIER_INLINE void addToSums(const Vec* __restrict tap, Vec biasSum, std::int64_t c,
+                              float* __restrict sums)
+{
+    for (int t = 0; t < kTaps; ++t)
+        store(sums + t * c, load(sums + t * c) + tap[t]);
+    store(sums + kTaps * c, load(sums + kTaps * c) + biasSum);
+}
+
 // One image's contribution, added to `sums` channel block by channel block: the 10 sums of
 // a block (9 taps and the bias) stay in registers while the pixels stream past, ten
 // independent chains of FMAs.
@@ -242,9 +252,7 @@ void gradientImage(const float* __restrict padded, const Geometry& g,
                 addPixel(grad, row + x, pw, tap, biasSum);
             }
         }
-        for (int t = 0; t < kTaps; ++t)
-            store(sums + t * c + k, load(sums + t * c + k) + tap[t]);
-        store(sums + kTaps * c + k, load(sums + kTaps * c + k) + biasSum);
+        addToSums(tap, biasSum, c, sums + k);
     }
     for (std::int64_t k = vectorEnd; k < c; ++k) {
         float tap[kTaps] = {}, biasSum = 0.0f;
@@ -306,9 +314,7 @@ void pooledGradientImage(const float* __restrict padded, const Geometry& g,
             for (; x < g.outWidth; ++x)
                 addPixel(zero, row + x, pw, tap, biasSum);
         }
-        for (int t = 0; t < kTaps; ++t)
-            store(sums + t * c + k, load(sums + t * c + k) + tap[t]);
-        store(sums + kTaps * c + k, load(sums + kTaps * c + k) + biasSum);
+        addToSums(tap, biasSum, c, sums + k);
     }
     for (std::int64_t k = vectorEnd; k < c; ++k) {
         float tap[kTaps] = {}, biasSum = 0.0f;

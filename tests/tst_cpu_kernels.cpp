@@ -83,6 +83,29 @@ LayerSpec layer(LayerType type)
     return spec;
 }
 
+LayerSpec reluConvolution(int filters)
+{
+    LayerSpec conv = layer(LayerType::Conv2D);
+    conv.filters = filters;
+    conv.activation = ActivationKind::Relu;
+    return conv;
+}
+
+LayerSpec maxPooling(int window, int step)
+{
+    LayerSpec pool = layer(LayerType::MaxPool2D);
+    pool.pool = Size2::square(window);
+    pool.stride = Size2::square(step);
+    return pool;
+}
+
+LayerSpec denseOutput()
+{
+    LayerSpec dense = layer(LayerType::Dense);
+    dense.units = 10;
+    return dense;
+}
+
 } // namespace
 
 class TestCpuKernels : public QObject
@@ -423,16 +446,9 @@ private Q_SLOTS:
     {
         for (const int step : {2, 1}) {
             ModelSpec spec;
-            LayerSpec conv = layer(LayerType::Conv2D);
-            conv.filters = 8;
-            conv.activation = ActivationKind::Relu;
-            LayerSpec pool = layer(LayerType::MaxPool2D);
-            pool.pool = Size2::square(2);
-            pool.stride = Size2::square(step);
+            LayerSpec pool = maxPooling(2, step);
             pool.padding = Padding::Valid;
-            LayerSpec dense = layer(LayerType::Dense);
-            dense.units = 10;
-            spec.layers = {conv, pool, layer(LayerType::Flatten), dense};
+            spec.layers = {reluConvolution(8), pool, layer(LayerType::Flatten), denseOutput()};
             Network network(spec, 3);
             LayerStack& stack = network.impl().module;
             const torch::Tensor x =
@@ -450,14 +466,9 @@ private Q_SLOTS:
     void fusedBlocksMatchBlockByBlock()
     {
         ModelSpec spec;
-        LayerSpec conv = layer(LayerType::Conv2D);
-        conv.filters = 8;
-        conv.activation = ActivationKind::Relu;
-        LayerSpec pool = layer(LayerType::MaxPool2D);
-        pool.pool = Size2::square(2);
-        pool.stride = Size2::square(2);
-        LayerSpec dense = layer(LayerType::Dense);
-        dense.units = 10;
+        const LayerSpec conv = reluConvolution(8);
+        const LayerSpec pool = maxPooling(2, 2);
+        const LayerSpec dense = denseOutput();
         LayerSpec linearConv = conv;
         linearConv.activation = ActivationKind::Linear;
         LayerSpec relu = layer(LayerType::Activation);
