@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(
-  # toolchain
-  g++ cmake ninja-build pkg-config
+  # toolchain (lld: the faster linker that CMakeLists.txt picks)
+  g++ cmake ninja-build pkg-config lld
   # engine: LibTorch (CPU), YAML, gzip; an optimized BLAS that matches LibTorch's OpenMP
   # (without it Debian's LibTorch runs on the reference netlib BLAS, ~15x slower matmuls)
   libtorch-dev libopenblas0-openmp libyaml-cpp-dev zlib1g-dev
