@@ -39,6 +39,16 @@ std::vector<torch::Tensor> gradientsOf(const std::vector<torch::Tensor>& paramet
     return gradients;
 }
 
+// A layer's outputs as one row per image and one column per unit (a neuron, or a channel at
+// one pixel), without a copy: a channels-last map keeps its memory order, pixel-major, which
+// changes no share (a share does not depend on the order of the units).
+torch::Tensor unitsPerImage(const torch::Tensor& y)
+{
+    if (y.dim() == 4 && y.is_contiguous(torch::MemoryFormat::ChannelsLast))
+        return y.permute({0, 2, 3, 1}).reshape({y.size(0), -1});
+    return y.reshape({y.size(0), -1});
+}
+
 // The values of `tensors` as one flat vector (every parameter of a layer together).
 torch::Tensor flattened(const std::vector<torch::Tensor>& tensors)
 {
@@ -118,25 +128,32 @@ void LayerProbe::beforeStep()
             // float32 also under mixed precision: bfloat16 sums would round the statistics.
             const torch::Tensor y =
                 m_outputs[std::size_t(layer.index)].detach().to(torch::kFloat32);
-            // A NaN output is neither saturated, nor alive, nor dead: the shares are NaN then.
-            const torch::Tensor nanIfBroken = torch::where(
-                y.isnan().any(), torch::full({}, kNaN, options), torch::zeros({}, options));
             const torch::Tensor mean = y.mean();
             values[kActivationMean] = mean.to(torch::kFloat64);
             values[kActivationStd] = (y - mean).pow(2).mean().sqrt().to(torch::kFloat64);
-            if (layer.activation == ActivationKind::Sigmoid)
-                values[kSaturated] = (y.lt(kSaturationMargin) | y.gt(1 - kSaturationMargin))
-                                         .to(torch::kFloat64)
-                                         .mean() +
-                                     nanIfBroken;
-            else if (layer.activation == ActivationKind::Tanh)
-                values[kSaturated] =
-                    y.abs().gt(1 - kSaturationMargin).to(torch::kFloat64).mean() + nanIfBroken;
-            if (layer.canDie()) {
-                // A unit is one output position (a neuron, or a channel at one pixel); it is
-                // dead when no image of the batch makes it positive.
-                const torch::Tensor alive = y.reshape({y.size(0), -1}).gt(0).any(0);
-                values[kDead] = 1.0 - alive.to(torch::kFloat64).mean() + nanIfBroken;
+            if (layer.canSaturate() || layer.canDie()) {
+                // Each unit's largest output over the batch, in one pass without a copy: NaN
+                // when any of its outputs is NaN (the maximum propagates NaN), above 0 when
+                // the unit is alive. isnan().any() and gt(0).any(0) over the whole map took
+                // 10 ms of a 50 ms cnn_medium sample at batch 128.
+                const torch::Tensor unitMax = unitsPerImage(y).amax(0);
+                // A NaN output is neither saturated, nor alive, nor dead: the shares are NaN.
+                const torch::Tensor nanIfBroken =
+                    torch::where(unitMax.isnan().any(), torch::full({}, kNaN, options),
+                                 torch::zeros({}, options));
+                if (layer.activation == ActivationKind::Sigmoid)
+                    values[kSaturated] =
+                        (y.lt(kSaturationMargin) | y.gt(1 - kSaturationMargin))
+                            .to(torch::kFloat64)
+                            .mean() +
+                        nanIfBroken;
+                else if (layer.activation == ActivationKind::Tanh)
+                    values[kSaturated] =
+                        y.abs().gt(1 - kSaturationMargin).to(torch::kFloat64).mean() +
+                        nanIfBroken;
+                // A unit is dead when no image of the batch makes it positive.
+                if (layer.canDie())
+                    values[kDead] = 1.0 - unitMax.gt(0).to(torch::kFloat64).mean() + nanIfBroken;
             }
         }
         m_statistics.push_back(torch::stack(values));

@@ -295,6 +295,44 @@ data: {dev_fraction: 0.02}
         QVERIFY(std::isnan(log.samples[0].layers[1].dead));
     }
 
+    void deadSharesOfConvolutionUnits()
+    {
+        const FashionMnist* data = realDataset();
+        if (!data)
+            QSKIP("Fashion-MNIST is not installed");
+        // A unit of a convolution is a channel at one pixel, counted over its channels-last
+        // map. With a zero kernel every pixel of a channel outputs relu(bias): a channel with
+        // a bias ≤ 0 is 28 × 28 dead units, the others 28 × 28 live ones. The pooling after
+        // the convolution is what the training step fuses with it; a sampled batch sees the
+        // convolution's own output.
+        const Preset preset = presetFromYaml(R"(
+model:
+  input: [1, 28, 28]
+  layers:
+    - {type: conv2d, filters: 16, kernel: 3, padding: same, activation: relu, kernel_init: zeros, bias_init: {type: uniform, min: -1, max: 1}}
+    - {type: max_pool2d, pool: 2}
+    - {type: flatten}
+    - {type: dense, units: 10, activation: softmax}
+training: {optimizer: {type: sgd, learning_rate: 0.01}, batch_size: 60000, epochs: 1, seed: 5}
+data: {dev_fraction: 0.02}
+)");
+        const Network network(preset.model, preset.training.seed);
+        int dead = 0;
+        for (float b : network.biasValues(0))
+            dead += b <= 0 ? 1 : 0;
+        QVERIFY2(dead > 0 && dead < 16, "the seed gives a mix of live and dead channels");
+
+        TrainingOptions options;
+        options.limit = 100;
+        Trainer trainer(preset, *data, options);
+        trainer.run();
+        const LayerStatsLog& log = trainer.layerStats();
+        QCOMPARE(int(log.samples.size()), 1);
+        QCOMPARE(log.layers[0].name, std::string("conv2d_1"));
+        QCOMPARE(log.samples[0].layers[0].dead, dead / 16.0);
+        QVERIFY(std::isnan(log.samples[0].layers[0].saturated));
+    }
+
     void vanishingGradientsVanishWhileReluHeFlows()
     {
         const FashionMnist* data = realDataset();
