@@ -142,15 +142,13 @@ void LayerProbe::beforeStep()
                     torch::where(unitMax.isnan().any(), torch::full({}, kNaN, options),
                                  torch::zeros({}, options));
                 if (layer.activation == ActivationKind::Sigmoid)
-                    values[kSaturated] =
-                        (y.lt(kSaturationMargin) | y.gt(1 - kSaturationMargin))
-                            .to(torch::kFloat64)
-                            .mean() +
-                        nanIfBroken;
+                    values[kSaturated] = (y.lt(kSaturationMargin) | y.gt(1 - kSaturationMargin))
+                                             .to(torch::kFloat64)
+                                             .mean() +
+                                         nanIfBroken;
                 else if (layer.activation == ActivationKind::Tanh)
                     values[kSaturated] =
-                        y.abs().gt(1 - kSaturationMargin).to(torch::kFloat64).mean() +
-                        nanIfBroken;
+                        y.abs().gt(1 - kSaturationMargin).to(torch::kFloat64).mean() + nanIfBroken;
                 // A unit is dead when no image of the batch makes it positive.
                 if (layer.canDie())
                     values[kDead] = 1.0 - unitMax.gt(0).to(torch::kFloat64).mean() + nanIfBroken;
