@@ -50,6 +50,26 @@ double meanGradNorm(const LayerStatsLog& log, int layer, int epoch)
     return count > 0 ? sum / count : std::nan("");
 }
 
+// The layer statistics of one training batch holding a 100-image subset (the preset's
+// batch size covers it all), sampled once.
+LayerStatsLog statisticsOfOneBatch(const Preset& preset, const FashionMnist& data)
+{
+    TrainingOptions options;
+    options.limit = 100;
+    Trainer trainer(preset, data, options);
+    trainer.run();
+    return trainer.layerStats();
+}
+
+// How many of a layer's units have a bias ≤ 0: with a zero kernel, its dead ReLU units.
+int nonPositiveBiases(const Network& network, int layer)
+{
+    int count = 0;
+    for (float b : network.biasValues(layer))
+        count += b <= 0 ? 1 : 0;
+    return count;
+}
+
 // One sigmoid hidden layer and a softmax output, trained on one full batch with plain SGD,
 // so that the sample's gradients are those of the initial weights on the whole subset.
 const char* kTinyNetwork = R"(
@@ -271,23 +291,16 @@ training: {optimizer: {type: sgd, learning_rate: 0.01}, batch_size: 60000, epoch
 data: {dev_fraction: 0.02}
 )");
         const Network network(preset.model, preset.training.seed);
-        const std::vector<float> reluBias = network.biasValues(0);
-        const std::vector<float> sigmoidBias = network.biasValues(1);
-        int dead = 0, saturated = 0;
-        for (float b : reluBias)
-            dead += b <= 0 ? 1 : 0;
-        for (float b : sigmoidBias) {
+        const int dead = nonPositiveBiases(network, 0);
+        int saturated = 0;
+        for (float b : network.biasValues(1)) {
             const double s = 1 / (1 + std::exp(-double(b)));
             saturated += (s < 0.01 || s > 0.99) ? 1 : 0;
         }
         QVERIFY2(dead > 0 && dead < 16, "the seed gives a mix of live and dead units");
         QVERIFY2(saturated > 0 && saturated < 16, "the seed gives a mix");
 
-        TrainingOptions options;
-        options.limit = 100;
-        Trainer trainer(preset, *data, options);
-        trainer.run();
-        const LayerStatsLog& log = trainer.layerStats();
+        const LayerStatsLog log = statisticsOfOneBatch(preset, *data);
         QCOMPARE(int(log.samples.size()), 1);
         QCOMPARE(log.samples[0].layers[0].dead, dead / 16.0);
         QVERIFY(std::isnan(log.samples[0].layers[0].saturated));
@@ -317,16 +330,10 @@ training: {optimizer: {type: sgd, learning_rate: 0.01}, batch_size: 60000, epoch
 data: {dev_fraction: 0.02}
 )");
         const Network network(preset.model, preset.training.seed);
-        int dead = 0;
-        for (float b : network.biasValues(0))
-            dead += b <= 0 ? 1 : 0;
+        const int dead = nonPositiveBiases(network, 0);
         QVERIFY2(dead > 0 && dead < 16, "the seed gives a mix of live and dead channels");
 
-        TrainingOptions options;
-        options.limit = 100;
-        Trainer trainer(preset, *data, options);
-        trainer.run();
-        const LayerStatsLog& log = trainer.layerStats();
+        const LayerStatsLog log = statisticsOfOneBatch(preset, *data);
         QCOMPARE(int(log.samples.size()), 1);
         QCOMPARE(log.layers[0].name, std::string("conv2d_1"));
         QCOMPARE(log.samples[0].layers[0].dead, dead / 16.0);
